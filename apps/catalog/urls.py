@@ -1,0 +1,3 @@
+"""Portal pages for catalog."""
+app_name = "catalog"
+urlpatterns: list = []

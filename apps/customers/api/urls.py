@@ -1,0 +1,2 @@
+"""API v1 routes for customers."""
+urlpatterns: list = []

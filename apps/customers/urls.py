@@ -1,0 +1,3 @@
+"""Portal pages for customers."""
+app_name = "customers"
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Portal pages for orders."""
+app_name = "orders"
+urlpatterns: list = []

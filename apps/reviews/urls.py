@@ -1,0 +1,3 @@
+"""Portal pages for reviews."""
+app_name = "reviews"
+urlpatterns: list = []

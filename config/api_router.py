@@ -1,0 +1,10 @@
+"""API v1: every app's API routes under /api/v1/."""
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("apps.catalog.api.urls")),
+    path("", include("apps.customers.api.urls")),
+    path("", include("apps.orders.api.urls")),
+    path("", include("apps.events.api.urls")),
+    path("", include("apps.reviews.api.urls")),
+]

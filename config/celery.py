@@ -1,0 +1,10 @@
+"""Celery app: configured from Django settings (CELERY_* names) with tasks found per app."""
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+
+app = Celery("shopsignal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,14 @@
+"""Test settings: fast hashing, no throttling surprises, same DB/Redis choice as the environment."""
+from .base import *  # noqa: F401,F403
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key-shopsignal"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+LOG_JSON = False
+LOGGING["handlers"]["console"]["formatter"] = "plain"  # noqa: F405
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+# Tests call tasks directly or eagerly; the integration tests start a real worker themselves.
+CELERY_TASK_ALWAYS_EAGER = True
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"token": "100000/min", "ip": "100000/min"}  # noqa: F405
+MODEL_ARTIFACT_DIR = BASE_DIR / "var" / "test-models"  # noqa: F405
