@@ -59,7 +59,8 @@ class Tag(models.Model):
 
 
 class Product(MerchantOwnedModel):
-    external_id = models.CharField(max_length=64)
+    # Marketplace-wide listing id: events and order items name a product by it alone.
+    external_id = models.CharField(max_length=64, unique=True)
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
     price = models.DecimalField(max_digits=10, decimal_places=2)
@@ -74,7 +75,6 @@ class Product(MerchantOwnedModel):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["merchant", "external_id"], name="product_merchant_external_id"),
             models.CheckConstraint(condition=models.Q(price__gte=0), name="product_price_non_negative"),
         ]
         indexes = [

@@ -43,6 +43,7 @@ LOCAL_APPS = [
     "apps.orders",
     "apps.events",
     "apps.reviews",
+    "apps.imports",
     "apps.dashboard",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
