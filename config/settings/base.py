@@ -44,6 +44,7 @@ LOCAL_APPS = [
     "apps.events",
     "apps.reviews",
     "apps.imports",
+    "apps.demo",
     "apps.dashboard",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS

@@ -1,0 +1,1 @@
+"""Framework-free maths for ShopSignal: pandas/numpy/scikit-learn in, plain results out. Never import Django here."""
