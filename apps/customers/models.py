@@ -49,6 +49,9 @@ class MerchantCustomer(models.Model):
         # customer scoping: EXISTS (... WHERE customer_id = ? AND merchant_id IN (...))
         indexes = [models.Index(fields=["customer", "merchant"], name="merchcust_customer_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.customer_id} @ {self.merchant_id}"
+
 
 def link_customers(pairs: set[tuple[int, int]]) -> None:
     """Record (merchant_id, customer_id) links; existing ones are left untouched."""

@@ -117,7 +117,8 @@ def events_ingest(
     if result.errors and all_or_nothing:
         return result
 
-    existing = set(Event.objects.filter(external_id__in=[r.row.external_id for r in resolved]).values_list("external_id", flat=True))
+    incoming_ids = [r.row.external_id for r in resolved]
+    existing = set(Event.objects.filter(external_id__in=incoming_ids).values_list("external_id", flat=True))
     fresh = [r for r in resolved if r.row.external_id not in existing]
     result.duplicates += len(resolved) - len(fresh)
 

@@ -12,3 +12,6 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 CELERY_TASK_ALWAYS_EAGER = True
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"token": "100000/min", "ip": "100000/min"}  # noqa: F405
 MODEL_ARTIFACT_DIR = BASE_DIR / "var" / "test-models"  # noqa: F405
+# Serve static files through finders, so tests need no collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
