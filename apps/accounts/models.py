@@ -54,13 +54,13 @@ class ApiToken(models.Model):
         return f"{self.key_prefix}… ({self.user})"
 
     @classmethod
-    def issue(cls, *, user: User, name: str = "default") -> tuple["ApiToken", str]:
+    def issue(cls, *, user: User, name: str = "default") -> tuple[ApiToken, str]:
         raw = cls.PREFIX + secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name, key_hash=_hash_token(raw), key_prefix=raw[:10])
         return token, raw
 
     @classmethod
-    def find_active(cls, raw: str) -> "ApiToken | None":
+    def find_active(cls, raw: str) -> ApiToken | None:
         return cls.objects.active().select_related("user").filter(key_hash=_hash_token(raw)).first()
 
     def revoke(self) -> None:

@@ -32,7 +32,7 @@ class Category(models.Model):
         super().save(*args, **kwargs)
 
     @classmethod
-    def ensure_path(cls, path: str) -> "Category":
+    def ensure_path(cls, path: str) -> Category:
         """Get or create every node along a "A > B > C" path and return the leaf."""
         parent = None
         for name in [part.strip() for part in path.split(">") if part.strip()]:

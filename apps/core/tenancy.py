@@ -33,11 +33,11 @@ def merchant_path_queryset(path: str) -> type[MerchantScopedQuerySet]:
     return type(f"ScopedBy_{path}", (MerchantScopedQuerySet,), {"merchant_path": path})
 
 
-def sees_all_merchants(user: "User") -> bool:
+def sees_all_merchants(user: User) -> bool:
     return bool(user.is_authenticated and (user.is_superuser or user.role in PLATFORM_WIDE_ROLES))
 
 
-def merchant_ids_for_user(user: "User") -> list[int] | None:
+def merchant_ids_for_user(user: User) -> list[int] | None:
     """Merchant ids the user may read; None means every merchant."""
     if not user or not user.is_authenticated:
         return []
@@ -50,7 +50,7 @@ def merchant_ids_for_user(user: "User") -> list[int] | None:
     return cached
 
 
-def scope_for_user(queryset: Q, user: "User") -> Q:
+def scope_for_user(queryset: Q, user: User) -> Q:
     """Narrow any merchant-owned queryset to what `user` may see."""
     ids = merchant_ids_for_user(user)
     if ids is None:
