@@ -15,3 +15,4 @@ MODEL_ARTIFACT_DIR = BASE_DIR / "var" / "test-models"  # noqa: F405
 # Serve static files through finders, so tests need no collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405

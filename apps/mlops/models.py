@@ -1,0 +1,74 @@
+"""The model registry: every trained model is a versioned record with its metrics, data window and checksum."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Stage(models.TextChoices):
+    NONE = "none"
+    STAGING = "staging"
+    PRODUCTION = "production"
+    ARCHIVED = "archived"
+
+
+class ModelVersion(models.Model):
+    name = models.CharField(max_length=64, help_text="fraud, recommendations, segments, …")
+    version = models.PositiveIntegerField()
+    stage = models.CharField(max_length=16, choices=Stage.choices, default=Stage.NONE)
+    metrics = models.JSONField(default=dict, blank=True)
+    parameters = models.JSONField(default=dict, blank=True)
+    features = models.JSONField(default=list, blank=True)
+    data_start = models.DateTimeField(null=True, blank=True)
+    data_end = models.DateTimeField(null=True, blank=True)
+    row_counts = models.JSONField(default=dict, blank=True, help_text="rows used for training / validation")
+    artifact = models.FileField(upload_to="models/", max_length=300)
+    checksum = models.CharField(max_length=64, help_text="SHA-256 of the artifact, verified at load")
+    trained_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    promoted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    promoted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "version"], name="modelversion_name_version"),
+            # at most one production version per model: promotion archives the previous one first
+            models.UniqueConstraint(fields=["name"], condition=Q(stage="production"), name="modelversion_one_production"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version} ({self.stage})"
+
+
+class TrainingRun(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        SUCCEEDED = "succeeded"
+        FAILED = "failed"
+
+    name = models.CharField(max_length=64)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    progress = models.FloatField(default=0.0, help_text="0..1, shown as the portal's progress bar")
+    message = models.CharField(max_length=255, blank=True)
+    log = models.TextField(blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    model_version = models.ForeignKey(ModelVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="runs")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # one active training per model: a second request fails on this constraint instead of racing
+            models.UniqueConstraint(
+                fields=["name"], condition=Q(status__in=["queued", "running"]), name="trainingrun_one_active"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} run {self.pk} ({self.status})"

@@ -1,0 +1,46 @@
+"""Reading the registry: the production model of a name, loaded once per process and reloaded on change."""
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from apps.mlops.artifacts import load_verified
+from apps.mlops.models import ModelVersion, Stage
+
+logger = logging.getLogger(__name__)
+_cache: dict[str, tuple[int, Any]] = {}
+_lock = threading.Lock()
+
+
+def production_version(*, name: str) -> ModelVersion | None:
+    return ModelVersion.objects.filter(name=name, stage=Stage.PRODUCTION).first()
+
+
+def production_model(*, name: str) -> tuple[ModelVersion, Any] | None:
+    """The production model object for `name`, or None when there is none or it fails to load.
+
+    Callers fall back to rules or popularity on None; a broken artifact is logged, never raised.
+    """
+    version = production_version(name=name)
+    if version is None:
+        return None
+    cached = _cache.get(name)
+    if cached and cached[0] == version.pk:
+        return version, cached[1]
+    with _lock:
+        try:
+            obj = load_verified(version.artifact, version.checksum)
+        except Exception:  # missing file, checksum mismatch, unpickling error: degrade, don't 500
+            logger.exception("could not load %s", version)
+            return None
+        _cache[name] = (version.pk, obj)
+    return version, obj
+
+
+def model_health() -> dict:
+    """Per model name: the production version and its age, for /health."""
+    report: dict[str, dict] = {}
+    for version in ModelVersion.objects.filter(stage=Stage.PRODUCTION).only("name", "version", "created_at", "metrics"):
+        report[version.name] = {"status": "production", "version": version.version, "trained_at": version.created_at.isoformat()}
+    return report
