@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("apps.orders.api.urls")),
     path("", include("apps.events.api.urls")),
     path("", include("apps.reviews.api.urls")),
+    path("", include("apps.merchants.api.urls")),
 ]

@@ -147,3 +147,14 @@ def events_ingest(
         link_customers({(r.merchant_id, customer_ids.get(r.row.customer_external_id)) for r in fresh})
     result.created = len(fresh)
     return result
+
+
+def events_resolve(
+    *, rows: list[EventRow], allowed_merchant_ids: list[int] | None = None
+) -> tuple[list[_Resolved], list[RowError]]:
+    """Resolve products and merchants exactly as `events_ingest` does.
+
+    For writers that bypass the ORM (the import's PostgreSQL COPY path), so both paths accept
+    and refuse the same rows with the same errors.
+    """
+    return _resolve(rows, allowed_merchant_ids)

@@ -1,2 +1,9 @@
 """API v1 routes for catalog."""
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from apps.catalog.api.views import CategoryViewSet, ProductViewSet
+
+router = SimpleRouter()
+router.register("products", ProductViewSet, basename="product")
+router.register("categories", CategoryViewSet, basename="category")
+urlpatterns = router.urls

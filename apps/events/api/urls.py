@@ -1,2 +1,8 @@
 """API v1 routes for events."""
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from apps.events.api.views import EventViewSet
+
+router = SimpleRouter()
+router.register("events", EventViewSet, basename="event")
+urlpatterns = router.urls

@@ -1,2 +1,8 @@
 """API v1 routes for reviews."""
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from apps.reviews.api.views import ReviewViewSet
+
+router = SimpleRouter()
+router.register("reviews", ReviewViewSet, basename="review")
+urlpatterns = router.urls

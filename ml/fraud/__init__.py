@@ -1,0 +1,1 @@
+"""Fraud scoring: transaction features, the model and the analysts' rules language."""
