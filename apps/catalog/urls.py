@@ -1,3 +1,11 @@
-"""Portal pages for catalog."""
+"""Portal pages for the catalog (mounted at /catalog/)."""
+
+from django.urls import path
+
+from apps.catalog import views
+
 app_name = "catalog"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.product_list_page, name="product-list"),
+    path("<str:external_id>/", views.product_detail_page, name="product-detail"),
+]

@@ -1,17 +1,33 @@
-"""Navigation for the portal's base layout, by role."""
+"""Navigation and user menu for the portal's base layout.
+
+The menu is data: a capability adds its page by appending a `NavItem` (e.g. "Fraud queue").
+Who sees an entry is not repeated here: it is read from the `staff_page` roles of the view the
+entry points to, so the menu and the page's own access check cannot disagree.
+"""
+
 from __future__ import annotations
 
-from django.urls import NoReverseMatch, reverse
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, resolve, reverse
 
 from apps.core.tenancy import sees_all_merchants
+from apps.dashboard.access import may_open, role_of
+from apps.merchants.selectors import merchant_list
 
-# (label, url name, roles that see it; None = every signed-in staff role)
-NAV_ITEMS: list[tuple[str, str, frozenset[str] | None]] = [
-    ("Dashboard", "dashboard:home", None),
-    ("Catalog", "catalog:product-list", frozenset({"platform_admin", "merchant_staff"})),
-    ("Orders", "orders:order-list", frozenset({"platform_admin", "merchant_staff", "fraud_analyst", "support_agent"})),
-    ("Customers", "customers:customer-list", frozenset({"platform_admin", "merchant_staff", "support_agent"})),
-    ("Reviews", "reviews:review-list", frozenset({"platform_admin", "merchant_staff"})),
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+
+
+NAV_ITEMS: list[NavItem] = [
+    NavItem("Dashboard", "dashboard:home"),
+    NavItem("Catalog", "catalog:product-list"),
+    NavItem("Orders", "orders:order-list"),
+    NavItem("Customers", "customers:customer-list"),
+    NavItem("Reviews", "reviews:review-list"),
 ]
 
 
@@ -19,17 +35,26 @@ def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    role = "platform_admin" if user.is_superuser else user.role
     items = []
-    for label, url_name, roles in NAV_ITEMS:
-        if roles is not None and role not in roles:
-            continue
+    for item in NAV_ITEMS:
         try:
-            url = reverse(url_name)
-        except NoReverseMatch:  # an app that is not installed in this deployment
+            url = reverse(item.url_name)
+        except NoReverseMatch:  # a capability that is not installed in this deployment
             continue
-        items.append({"label": label, "url": url, "active": _is_active(request.path, url)})
-    return {"nav_items": items, "sees_all_merchants": sees_all_merchants(user)}
+        if may_open(user, resolve(url).func):
+            items.append({"label": item.label, "url": url, "active": _is_active(request.path, url)})
+    return {
+        "nav_items": items,
+        "sees_all_merchants": sees_all_merchants(user),
+        "user_role_label": _role_label(user),
+        # A lazy queryset: queried only where the user menu lists a member's merchants.
+        "user_merchants": merchant_list(user=user),
+    }
+
+
+def _role_label(user) -> str:
+    role = role_of(user)
+    return dict(user.Role.choices).get(role, role)
 
 
 def _is_active(path: str, url: str) -> bool:

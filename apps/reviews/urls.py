@@ -1,3 +1,8 @@
-"""Portal pages for reviews."""
+"""Portal pages for reviews (mounted at /reviews/)."""
+
+from django.urls import path
+
+from apps.reviews import views
+
 app_name = "reviews"
-urlpatterns: list = []
+urlpatterns = [path("", views.review_list_page, name="review-list")]

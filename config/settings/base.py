@@ -43,6 +43,7 @@ LOCAL_APPS = [
     "apps.orders",
     "apps.events",
     "apps.reviews",
+    "apps.mlops",
     "apps.imports",
     "apps.demo",
     "apps.dashboard",
@@ -110,6 +111,12 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # plotly.js from the installed plotly package, as vendor/plotly.min.js (never a CDN)
+    "apps.core.staticfinders.PlotlyJsFinder",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

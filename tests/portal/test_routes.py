@@ -1,0 +1,139 @@
+"""Every portal page, generated from the URL conf: who may open it and whose rows it shows.
+
+ROUTES lists each portal route with how to build its URL for a merchant's shop and a text
+that only that shop's rows contain. A new portal route fails `test_every_portal_route_is_registered`
+until it is added here, so no page escapes the access checks below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.portal.conftest import Shop
+
+# Not portal pages: the admin, the API and its docs, sign-in/out, the load balancer's probe.
+NON_PORTAL_PREFIXES = ("admin/", "api/", "accounts/", "health")
+
+
+@dataclass(frozen=True)
+class Route:
+    marker: Callable[[Shop], str]  # text that only this shop's rows put on the page
+    kwargs: Callable[[Shop], dict] | None = None  # None: a page without URL arguments
+    # A list page with ?format=csv: the filter that narrows it to one shop's rows.
+    csv_filter: Callable[[Shop], dict] | None = None
+
+
+def _merchant_filter(shop: Shop) -> dict:
+    return {"merchant": shop.merchant.slug}
+
+
+ROUTES: dict[str, Route] = {
+    "dashboard:home": Route(marker=lambda s: s.product.title),
+    "catalog:product-list": Route(marker=lambda s: s.product.external_id, csv_filter=_merchant_filter),
+    "catalog:product-detail": Route(marker=lambda s: s.order.number, kwargs=lambda s: {"external_id": s.product.external_id}),
+    "orders:order-list": Route(marker=lambda s: s.order.number, csv_filter=_merchant_filter),
+    "orders:order-detail": Route(marker=lambda s: s.customer.email, kwargs=lambda s: {"number": s.order.number}),
+    "customers:customer-list": Route(marker=lambda s: s.customer.external_id, csv_filter=lambda s: {"q": s.customer.external_id}),
+    "customers:customer-detail": Route(marker=lambda s: s.order.number, kwargs=lambda s: {"external_id": s.customer.external_id}),
+    "reviews:review-list": Route(marker=lambda s: s.review.title, csv_filter=_merchant_filter),
+}
+
+
+def _walk(patterns, prefix: str = "", namespace: str = ""):
+    for entry in patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            inner = ":".join(filter(None, [namespace, entry.namespace])) if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, route, inner)
+        elif isinstance(entry, URLPattern):
+            yield route, ":".join(filter(None, [namespace, entry.name or "<unnamed>"]))
+
+
+def portal_routes() -> set[str]:
+    return {name for route, name in _walk(get_resolver().url_patterns) if not route.startswith(NON_PORTAL_PREFIXES)}
+
+
+def url_for(name: str, shop: Shop) -> str:
+    route = ROUTES[name]
+    return reverse(name, kwargs=route.kwargs(shop) if route.kwargs else None)
+
+
+LIST_ROUTES = [name for name, route in ROUTES.items() if route.kwargs is None]
+DETAIL_ROUTES = [name for name, route in ROUTES.items() if route.kwargs is not None]
+CSV_ROUTES = [name for name, route in ROUTES.items() if route.csv_filter]
+
+
+def test_every_portal_route_is_registered():
+    assert portal_routes() == set(ROUTES), "add the new portal route to ROUTES (or remove a stale entry)"
+
+
+@pytest.mark.parametrize("name", ROUTES)
+def test_anonymous_visitor_is_sent_to_login(name, login, shop_a):
+    url = url_for(name, shop_a)
+    response = login(None).get(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next={url}"
+
+
+@pytest.mark.parametrize("name", ROUTES)
+def test_customer_account_is_refused(name, login, customer_user, shop_a):
+    response = login(customer_user).get(url_for(name, shop_a))
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("name", ROUTES)
+def test_merchant_staff_sees_own_rows_and_no_others(name, login, staff_a, shop_a, shop_b):
+    route = ROUTES[name]
+    response = login(staff_a).get(url_for(name, shop_a))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert route.marker(shop_a) in html
+    assert route.marker(shop_b) not in html
+    assert shop_b.merchant.name not in html
+
+
+@pytest.mark.parametrize("name", DETAIL_ROUTES)
+def test_other_merchants_detail_page_is_not_found(name, login, staff_a, shop_a, shop_b):
+    client = login(staff_a)
+    foreign = client.get(url_for(name, shop_b))
+    assert foreign.status_code == 404
+    assert ROUTES[name].marker(shop_b) not in foreign.content.decode()
+
+
+@pytest.mark.parametrize("name", LIST_ROUTES)
+def test_platform_admin_sees_every_merchant(name, login, platform_admin, shop_a, shop_b):
+    html = login(platform_admin).get(url_for(name, shop_a)).content.decode()
+    assert ROUTES[name].marker(shop_a) in html
+    assert ROUTES[name].marker(shop_b) in html
+
+
+@pytest.mark.parametrize("name", CSV_ROUTES)
+def test_csv_export_holds_only_own_rows(name, login, staff_a, shop_a, shop_b):
+    response = login(staff_a).get(url_for(name, shop_a), {"format": "csv"})
+    assert response.status_code == 200
+    assert response.streaming
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    body = b"".join(response.streaming_content).decode()
+    assert ROUTES[name].marker(shop_a) in body
+    assert ROUTES[name].marker(shop_b) not in body
+    assert len(body.strip().splitlines()) == 2  # the header and A's one row
+
+
+@pytest.mark.parametrize("name", CSV_ROUTES)
+def test_csv_export_keeps_the_page_filters(name, login, platform_admin, shop_a, shop_b):
+    params = {"format": "csv", **ROUTES[name].csv_filter(shop_b)}
+    response = login(platform_admin).get(url_for(name, shop_a), params)
+    body = b"".join(response.streaming_content).decode()
+    assert ROUTES[name].marker(shop_b) in body
+    assert ROUTES[name].marker(shop_a) not in body
+
+
+@pytest.mark.parametrize("name", CSV_ROUTES)
+def test_csv_export_is_refused_to_customers_and_anonymous(name, login, customer_user, shop_a):
+    assert login(customer_user).get(url_for(name, shop_a), {"format": "csv"}).status_code == 403
+    assert login(None).get(url_for(name, shop_a), {"format": "csv"}).status_code == 302
