@@ -44,6 +44,7 @@ LOCAL_APPS = [
     "apps.events",
     "apps.reviews",
     "apps.mlops",
+    "apps.fraud",
     "apps.imports",
     "apps.demo",
     "apps.dashboard",
