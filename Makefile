@@ -23,7 +23,7 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 venv: $(VENV)/.dev
 
 migrate: $(VENV)/.runtime
-	$(PY) manage.py migrate --noinput
+	$(PY) manage.py migrate --noinput -v 0
 
 seed: migrate
 	$(PY) manage.py seed_demo $(DEMO_ARGS) --if-empty

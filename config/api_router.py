@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("apps.events.api.urls")),
     path("", include("apps.reviews.api.urls")),
     path("", include("apps.merchants.api.urls")),
+    path("", include("apps.mlops.api.urls")),
 ]

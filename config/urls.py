@@ -17,5 +17,6 @@ urlpatterns = [
     path("orders/", include("apps.orders.urls")),
     path("customers/", include("apps.customers.urls")),
     path("reviews/", include("apps.reviews.urls")),
+    path("models/", include("apps.mlops.urls")),
     path("", include("apps.dashboard.urls")),
 ]

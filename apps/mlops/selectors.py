@@ -5,12 +5,15 @@ import logging
 import threading
 from typing import Any
 
+from django.db.models import QuerySet
+
 from apps.mlops.artifacts import load_verified
-from apps.mlops.models import ModelVersion, Stage
+from apps.mlops.models import ModelVersion, Stage, TrainingRun
 
 logger = logging.getLogger(__name__)
 _cache: dict[str, tuple[int, Any]] = {}
 _lock = threading.Lock()
+ACTIVE_RUN_STATUSES = (TrainingRun.Status.QUEUED, TrainingRun.Status.RUNNING)
 
 
 def production_version(*, name: str) -> ModelVersion | None:
@@ -44,3 +47,17 @@ def model_health() -> dict:
     for version in ModelVersion.objects.filter(stage=Stage.PRODUCTION).only("name", "version", "created_at", "metrics"):
         report[version.name] = {"status": "production", "version": version.version, "trained_at": version.created_at.isoformat()}
     return report
+
+
+def model_version_list(*, name: str | None = None) -> QuerySet[ModelVersion]:
+    versions = ModelVersion.objects.select_related("trained_by", "promoted_by")
+    return versions.filter(name=name) if name else versions
+
+
+def training_run_list(*, name: str | None = None) -> QuerySet[TrainingRun]:
+    runs = TrainingRun.objects.select_related("model_version", "requested_by")
+    return runs.filter(name=name) if name else runs
+
+
+def active_training_run(*, name: str) -> TrainingRun | None:
+    return TrainingRun.objects.filter(name=name, status__in=ACTIVE_RUN_STATUSES).first()

@@ -119,3 +119,26 @@ def training_run_finish(*, run: TrainingRun, version: ModelVersion | None = None
         run.message = f"registered {version}" if version else "done"
     run.save()
     return run
+
+
+class NothingToRollBack(Exception):
+    pass
+
+
+def model_rollback(*, name: str, actor=None) -> ModelVersion:
+    """Put back in production the version that was production before the current one.
+
+    Raises NothingToRollBack when `name` has no production version or none served before it.
+    """
+    with transaction.atomic():
+        current = ModelVersion.objects.select_for_update().filter(name=name, stage=Stage.PRODUCTION).first()
+        if current is None:
+            raise NothingToRollBack(f"{name} has no production model to roll back")
+        previous = (
+            ModelVersion.objects.filter(name=name, stage=Stage.ARCHIVED, promoted_at__lt=current.promoted_at)
+            .order_by("-promoted_at")
+            .first()
+        )
+        if previous is None:
+            raise NothingToRollBack(f"{current} is the first {name} model ever promoted: there is nothing to roll back to")
+        return model_promote(version=previous, actor=actor)

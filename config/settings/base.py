@@ -155,6 +155,11 @@ CELERY_TASK_TRACK_STARTED = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
+# --- Fraud decision webhooks: a delivery is tried this many times (exponential backoff with
+# jitter between tries) before it becomes a dead letter the merchant can redeliver by hand.
+FRAUD_WEBHOOK_MAX_ATTEMPTS = env.int("FRAUD_WEBHOOK_MAX_ATTEMPTS", default=6)
+FRAUD_WEBHOOK_TIMEOUT_SECONDS = env.float("FRAUD_WEBHOOK_TIMEOUT_SECONDS", default=5.0)
+
 # --- REST framework
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

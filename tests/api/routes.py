@@ -10,6 +10,8 @@ from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from apps.merchants.models import Merchant
+from apps.mlops.models import TrainingRun
+from apps.mlops.services import ModelCard, model_register
 from tests import factories
 
 API_PREFIX = "api/v1/"
@@ -62,6 +64,28 @@ DETAIL_ROUTES: dict[str, RouteCase] = {
     "payment-detail": PAYMENT,
     "review-detail": REVIEW,
     "order-transition": RouteCase(_order, "number", method="post", body={"status": "paid"}),
+}
+
+
+def _model_version(merchant: Merchant):
+    return model_register(name="fraud", obj={"weights": [1]}, card=ModelCard({}, {}, [], None, None, {}))
+
+
+def _training_run(merchant: Merchant):
+    return TrainingRun.objects.create(name="fraud", status=TrainingRun.Status.SUCCEEDED)
+
+
+# Platform-only routes (the model registry): refused (403) to merchant staff whatever the
+# object, so they are checked by role instead of by tenancy. `make` ignores the merchant.
+PLATFORM_LIST_ROUTES: dict[str, RouteCase] = {
+    "modelversion-list": RouteCase(_model_version, "pk", merchant_owned=False),
+    "modelversion-rollback": RouteCase(_model_version, "pk", merchant_owned=False, method="post", body={"name": "fraud"}),
+    "trainingrun-list": RouteCase(_training_run, "pk", merchant_owned=False),
+}
+PLATFORM_DETAIL_ROUTES: dict[str, RouteCase] = {
+    "modelversion-detail": RouteCase(_model_version, "pk", merchant_owned=False),
+    "modelversion-promote": RouteCase(_model_version, "pk", merchant_owned=False, method="post"),
+    "trainingrun-detail": RouteCase(_training_run, "pk", merchant_owned=False),
 }
 # The field a list row shows for RouteCase.key (rows show external ids, not database ids).
 ROW_FIELD = {"external_id": ("external_id", "event_id"), "pk": ("id",)}

@@ -4,13 +4,20 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.api.routes import DETAIL_ROUTES, LIST_ROUTES, api_route_names, row_key
+from tests.api.routes import (
+    DETAIL_ROUTES,
+    LIST_ROUTES,
+    PLATFORM_DETAIL_ROUTES,
+    PLATFORM_LIST_ROUTES,
+    api_route_names,
+    row_key,
+)
 
 
 def test_every_api_route_is_in_the_registry():
     routes = api_route_names()
     assert {"product-list", "order-transition", "event-list"} <= routes
-    missing = routes - LIST_ROUTES.keys() - DETAIL_ROUTES.keys()
+    missing = routes - LIST_ROUTES.keys() - DETAIL_ROUTES.keys() - PLATFORM_LIST_ROUTES.keys() - PLATFORM_DETAIL_ROUTES.keys()
     assert not missing, f"Add these /api/v1/ routes to tests/api/routes.py: {sorted(missing)}"
 
 
@@ -55,3 +62,21 @@ def test_detail_refuses_anonymous_and_customers(name, merchant_a, api_client_for
     obj = DETAIL_ROUTES[name].make(merchant_a)
     assert _call(api_client_for(None), name, obj).status_code == 401
     assert _call(api_client_for(customer_user), name, obj).status_code == 403
+
+
+@pytest.mark.parametrize("name", sorted(PLATFORM_LIST_ROUTES.keys() | PLATFORM_DETAIL_ROUTES.keys()))
+def test_platform_route_refuses_merchant_staff_customers_and_anonymous(
+    name, merchant_a, api_a, api_client_for, customer_user, platform_admin
+):
+    detail = name in PLATFORM_DETAIL_ROUTES
+    case = (PLATFORM_DETAIL_ROUTES if detail else PLATFORM_LIST_ROUTES)[name]
+    obj = case.make(merchant_a)
+    url = reverse(name, kwargs={case.key: getattr(obj, case.key)} if detail else None)
+
+    def call(client):
+        return getattr(client, case.method)(url, case.body, format="json").status_code
+
+    assert call(api_client_for(None)) == 401
+    assert call(api_client_for(customer_user)) == 403
+    assert call(api_a) == 403
+    assert call(api_client_for(platform_admin)) in (200, 201, 202, 400)

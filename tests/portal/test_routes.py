@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from apps.mlops.services import ModelCard, model_register
 from tests.portal.conftest import Shop
 
 # Not portal pages: the admin, the API and its docs, sign-in/out, the load balancer's probe.
@@ -43,6 +44,27 @@ ROUTES: dict[str, Route] = {
 }
 
 
+@dataclass(frozen=True)
+class PlatformRoute:
+    """A page for platform staff only (models): merchant staff are refused (403), not scoped."""
+
+    kwargs: Callable[[], dict] | None = None  # builds what the URL names; None: no URL arguments
+    method: str = "get"
+
+
+def _model_version_kwargs() -> dict:
+    version = model_register(name="fraud", obj={"weights": [1]}, card=ModelCard({}, {}, [], None, None, {}))
+    return {"pk": version.pk}
+
+
+PLATFORM_ROUTES: dict[str, PlatformRoute] = {
+    "mlops:model-list": PlatformRoute(),
+    "mlops:model-train": PlatformRoute(kwargs=lambda: {"name": "fraud"}, method="post"),
+    "mlops:model-rollback": PlatformRoute(kwargs=lambda: {"name": "fraud"}, method="post"),
+    "mlops:version-promote": PlatformRoute(kwargs=_model_version_kwargs, method="post"),
+}
+
+
 def _walk(patterns, prefix: str = "", namespace: str = ""):
     for entry in patterns:
         route = prefix + str(entry.pattern)
@@ -68,7 +90,7 @@ CSV_ROUTES = [name for name, route in ROUTES.items() if route.csv_filter]
 
 
 def test_every_portal_route_is_registered():
-    assert portal_routes() == set(ROUTES), "add the new portal route to ROUTES (or remove a stale entry)"
+    assert portal_routes() == set(ROUTES) | set(PLATFORM_ROUTES), "add the new portal route to ROUTES (or remove a stale entry)"
 
 
 @pytest.mark.parametrize("name", ROUTES)
@@ -137,3 +159,19 @@ def test_csv_export_keeps_the_page_filters(name, login, platform_admin, shop_a, 
 def test_csv_export_is_refused_to_customers_and_anonymous(name, login, customer_user, shop_a):
     assert login(customer_user).get(url_for(name, shop_a), {"format": "csv"}).status_code == 403
     assert login(None).get(url_for(name, shop_a), {"format": "csv"}).status_code == 302
+
+
+@pytest.mark.parametrize("name", PLATFORM_ROUTES)
+def test_platform_page_refuses_merchant_staff_and_customers(name, login, staff_a, customer_user, platform_admin):
+    route = PLATFORM_ROUTES[name]
+    url = reverse(name, kwargs=route.kwargs() if route.kwargs else None)
+
+    def call(user):
+        return getattr(login(user), route.method)(url)
+
+    anonymous = call(None)
+    assert anonymous.status_code == 302
+    assert anonymous["Location"] == f"{reverse('login')}?next={url}"
+    assert call(customer_user).status_code == 403
+    assert call(staff_a).status_code == 403
+    assert call(platform_admin).status_code in (200, 302)

@@ -1,5 +1,6 @@
 """One importer per kind of file a merchant can bring."""
 from apps.imports.importers.base import Importer
+from apps.imports.importers.chargebacks import ChargebacksImporter
 from apps.imports.importers.customers import CustomersImporter
 from apps.imports.importers.events import EventsImporter
 from apps.imports.importers.orders import OrdersImporter
@@ -16,5 +17,6 @@ IMPORTERS: dict[str, type[Importer]] = {
         TransactionsImporter,
         EventsImporter,
         ReviewsImporter,
+        ChargebacksImporter,
     )
 }

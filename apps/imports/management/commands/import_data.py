@@ -21,7 +21,7 @@ def _positive(value: str) -> int:
 
 class Command(BaseCommand):
     help = (
-        "Import a CSV file of products, customers, orders, transactions, events or reviews "
+        "Import a CSV file of products, customers, orders, transactions, events, reviews or chargebacks "
         "(formats: docs/data-formats.md). Re-importing a file is safe: rows are upserted on their ids."
     )
 
