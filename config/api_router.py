@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("apps.reviews.api.urls")),
     path("", include("apps.merchants.api.urls")),
     path("", include("apps.mlops.api.urls")),
+    path("", include("apps.fraud.api.urls")),
 ]

@@ -28,6 +28,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Orders", "orders:order-list"),
     NavItem("Customers", "customers:customer-list"),
     NavItem("Reviews", "reviews:review-list"),
+    NavItem("Fraud queue", "fraud:queue"),
     NavItem("Models", "mlops:model-list"),
 ]
 

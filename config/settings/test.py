@@ -16,3 +16,5 @@ MODEL_ARTIFACT_DIR = BASE_DIR / "var" / "test-models"  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
+# Each test has its own labelled payments: reload label counts on every scoring call.
+FRAUD_LABEL_REFRESH_SECONDS = 0

@@ -9,10 +9,13 @@ from dataclasses import dataclass
 from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from apps.fraud.cases import case_claim
+from apps.fraud.models import ListEntry, Rule, WebhookDelivery, WebhookEndpoint
 from apps.merchants.models import Merchant
 from apps.mlops.models import TrainingRun
 from apps.mlops.services import ModelCard, model_register
 from tests import factories
+from tests.fraud.case_factories import make_assessment, make_case
 
 API_PREFIX = "api/v1/"
 
@@ -87,8 +90,110 @@ PLATFORM_DETAIL_ROUTES: dict[str, RouteCase] = {
     "modelversion-promote": RouteCase(_model_version, "pk", merchant_owned=False, method="post"),
     "trainingrun-detail": RouteCase(_training_run, "pk", merchant_owned=False),
 }
+
+
+def _webhook_endpoint(merchant: Merchant):
+    return WebhookEndpoint.objects.create(merchant=merchant, url="https://example.invalid/hooks", secret="whsec_test")
+
+
+def _dead_delivery(merchant: Merchant):
+    return WebhookDelivery.objects.create(
+        endpoint=_webhook_endpoint(merchant), event="decision", payload={}, status=WebhookDelivery.Status.DEAD
+    )
+
+
+def _claimed_case(merchant: Merchant):
+    case = make_case(merchant)
+    case_claim(case=case, actor=factories.UserFactory(role="fraud_analyst"))
+    return case
+
+
+CASE = RouteCase(make_case, "pk")
+RISK_SETTINGS = RouteCase(lambda m: m, "slug")
+WEBHOOK_ENDPOINT = RouteCase(_webhook_endpoint, "pk")
+WEBHOOK_DELIVERY = RouteCase(_dead_delivery, "pk")
+LIST_ROUTES |= {
+    "fraud-case-list": CASE,
+    "fraud-risk-settings-list": RISK_SETTINGS,
+    "fraud-webhook-endpoint-list": WEBHOOK_ENDPOINT,
+    "fraud-webhook-delivery-list": WEBHOOK_DELIVERY,
+}
+DETAIL_ROUTES |= {
+    "fraud-case-detail": CASE,
+    "fraud-risk-settings-detail": RISK_SETTINGS,
+    "fraud-webhook-endpoint-detail": WEBHOOK_ENDPOINT,
+    "fraud-webhook-delivery-detail": WEBHOOK_DELIVERY,
+    "fraud-webhook-delivery-redeliver": RouteCase(_dead_delivery, "pk", method="post"),
+}
+# Working review cases is for analysts and admins: merchant staff read their cases (above) but get
+# 403 on these; that another merchant's case is a 404 is tested in tests/fraud/test_cases_api.py.
+PLATFORM_LIST_ROUTES |= {
+    "fraud-case-bulk": RouteCase(make_case, "pk", method="post", body={"case_ids": [1], "action": "claim"}),
+}
+PLATFORM_DETAIL_ROUTES |= {
+    "fraud-case-claim": RouteCase(make_case, "pk", method="post"),
+    "fraud-case-release": RouteCase(_claimed_case, "pk", method="post"),
+    "fraud-case-assign": RouteCase(make_case, "pk", method="post", body={"assignee": "admin1"}),
+    "fraud-case-snooze": RouteCase(make_case, "pk", method="post", body={"until": "2999-01-01T00:00:00Z"}),
+    "fraud-case-notes": RouteCase(make_case, "pk", method="post", body={"text": "checked"}),
+    "fraud-case-decide": RouteCase(make_case, "pk", method="post", body={"outcome": "approved", "is_fraud": False}),
+}
+def _assessed_payment(merchant: Merchant):
+    """A scored payment; list rows and URLs name it by transaction id."""
+    return make_assessment(merchant, decision="approve").payment
+
+
+def _rule(merchant: Merchant):
+    return Rule.objects.create(name=f"RULE_{merchant.external_id}_{Rule.objects.count()}", condition="amount > 100")
+
+
+def _list_entry(merchant: Merchant):
+    value = f"card-{merchant.external_id}-{ListEntry.objects.count()}"
+    return ListEntry.objects.create(list_type="block", kind="card", value=value)
+
+
+def _score_body(merchant: Merchant) -> dict:
+    return {
+        "transaction_id": f"TX-{merchant.external_id}",
+        "customer_id": "C-ROUTES",
+        "merchant_id": merchant.external_id,
+        "amount": "10.00",
+        "currency": "USD",
+        "card_id": "K1",
+        "device_id": "D1",
+        "ip_address": "81.2.69.142",
+        "merchant_category": "mugs",
+    }
+
+
+ASSESSMENT = RouteCase(_assessed_payment, "transaction_id")
+RULE = RouteCase(_rule, "name", merchant_owned=False)
+LIST_ENTRY = RouteCase(_list_entry, "pk", merchant_owned=False)
+LIST_ROUTES |= {"fraud-assessment-list": ASSESSMENT, "fraud-rule-list": RULE}
+DETAIL_ROUTES |= {"fraud-assessment-detail": ASSESSMENT, "fraud-rule-detail": RULE}
+# Allow and block lists hold customers' data across merchants: fraud team only.
+PLATFORM_LIST_ROUTES |= {"fraud-list-entry-list": LIST_ENTRY}
+PLATFORM_DETAIL_ROUTES |= {"fraud-list-entry-detail": LIST_ENTRY}
+
+
+@dataclass(frozen=True)
+class ActionCase:
+    """A POST without a URL kwarg whose body may name a merchant (`merchant_field`): naming another
+    merchant must be the same field error as naming an unknown one."""
+
+    body: Callable[[Merchant], dict]
+    merchant_field: str | None = None
+
+
+ACTION_ROUTES: dict[str, ActionCase] = {
+    "fraud-score": ActionCase(_score_body, "merchant_id"),
+    "fraud-score-batch": ActionCase(lambda m: {"transactions": [_score_body(m)]}, "transactions"),
+    "fraud-rule-backtest": ActionCase(
+        lambda m: {"condition": "amount > 1", "start": "2026-01-01T00:00:00Z", "end": "2026-02-01T00:00:00Z"}
+    ),
+}
 # The field a list row shows for RouteCase.key (rows show external ids, not database ids).
-ROW_FIELD = {"external_id": ("external_id", "event_id"), "pk": ("id",)}
+ROW_FIELD = {"external_id": ("external_id", "event_id"), "pk": ("id",), "slug": ("slug", "merchant")}
 
 
 def api_route_names() -> set[str]:

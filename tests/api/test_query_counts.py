@@ -25,8 +25,10 @@ def _queries_for_page(client, url: str) -> int:
 def test_list_query_count_does_not_grow_with_rows(name, merchant_a, staff_a, api_a):
     make = LIST_ROUTES[name].make
     url = reverse(name)
-    # Merchants are the rows of their own list: staff_a needs memberships to see more of them.
-    extra_row = (lambda: _member_merchant(staff_a)) if name == "merchant-list" else (lambda: make(merchant_a))
+    # Merchants are the rows of their own list (and of risk settings, one per merchant): staff_a
+    # needs memberships to see more of them.
+    per_merchant = name in {"merchant-list", "fraud-risk-settings-list"}
+    extra_row = (lambda: _member_merchant(staff_a)) if per_merchant else (lambda: make(merchant_a))
     for _ in range(3):
         extra_row()
     _queries_for_page(api_a, url)  # warm-up: the token's last-used stamp is written once a minute

@@ -49,6 +49,10 @@ def seeded(merchant_a, merchant_b, staff_a) -> Seeded:
         "payments": {"transaction_id": payment.transaction_id, "merchant": "MA", "order": order.number},
         "reviews": {"id": str(review.pk), **product},
         "events": product,
+        # The model registry refuses merchant staff (403) whatever the ids.
+        "model-versions": {},
+        "training-runs": {},
+        "fraud": {"slug": merchant_a.slug, "merchant": "MA"},
     }
     return Seeded(token=ApiToken.issue(user=staff_a)[1], known=known)
 

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from tests.api.routes import (
+    ACTION_ROUTES,
     DETAIL_ROUTES,
     LIST_ROUTES,
     PLATFORM_DETAIL_ROUTES,
@@ -18,6 +19,7 @@ def test_every_api_route_is_in_the_registry():
     routes = api_route_names()
     assert {"product-list", "order-transition", "event-list"} <= routes
     missing = routes - LIST_ROUTES.keys() - DETAIL_ROUTES.keys() - PLATFORM_LIST_ROUTES.keys() - PLATFORM_DETAIL_ROUTES.keys()
+    missing -= ACTION_ROUTES.keys()
     assert not missing, f"Add these /api/v1/ routes to tests/api/routes.py: {sorted(missing)}"
 
 
@@ -80,3 +82,18 @@ def test_platform_route_refuses_merchant_staff_customers_and_anonymous(
     assert call(api_client_for(customer_user)) == 403
     assert call(api_a) == 403
     assert call(api_client_for(platform_admin)) in (200, 201, 202, 400)
+
+
+@pytest.mark.parametrize("name", sorted(ACTION_ROUTES))
+def test_action_naming_another_merchant_is_the_unknown_merchant_error(
+    name, merchant_a, merchant_b, api_a, api_client_for, customer_user
+):
+    case = ACTION_ROUTES[name]
+    url = reverse(name)
+    assert api_client_for(None).post(url, case.body(merchant_a), format="json").status_code == 401
+    assert api_client_for(customer_user).post(url, case.body(merchant_a), format="json").status_code == 403
+    assert api_a.post(url, case.body(merchant_a), format="json").status_code in (200, 201)
+    if case.merchant_field:
+        theirs = api_a.post(url, case.body(merchant_b), format="json")
+        assert theirs.status_code == 400 and case.merchant_field in theirs.json()["errors"]
+        assert str(merchant_b.name) not in theirs.content.decode()

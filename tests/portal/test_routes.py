@@ -12,12 +12,17 @@ from dataclasses import dataclass
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.html import escape
 
+from apps.fraud.models import Rule
 from apps.mlops.services import ModelCard, model_register
+from tests import factories
+from tests.fraud.case_factories import make_case
 from tests.portal.conftest import Shop
 
 # Not portal pages: the admin, the API and its docs, sign-in/out, the load balancer's probe.
-NON_PORTAL_PREFIXES = ("admin/", "api/", "accounts/", "health")
+# /metrics is Prometheus text guarded by METRICS_TOKEN (tests/fraud/test_metrics.py), not a portal page.
+NON_PORTAL_PREFIXES = ("admin/", "api/", "accounts/", "health", "metrics")
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,10 @@ ROUTES: dict[str, Route] = {
     "customers:customer-list": Route(marker=lambda s: s.customer.external_id, csv_filter=lambda s: {"q": s.customer.external_id}),
     "customers:customer-detail": Route(marker=lambda s: s.order.number, kwargs=lambda s: {"external_id": s.customer.external_id}),
     "reviews:review-list": Route(marker=lambda s: s.review.title, csv_filter=_merchant_filter),
+    # Fraud pages open to merchant staff: their merchants' risk settings (read) and webhooks.
+    "fraud:risk-settings": Route(marker=lambda s: escape(s.merchant.name)),
+    "fraud:risk-settings-edit": Route(marker=lambda s: escape(s.merchant.name), kwargs=lambda s: {"slug": s.merchant.slug}),
+    "fraud:webhooks": Route(marker=lambda s: escape(s.merchant.name)),
 }
 
 
@@ -62,6 +71,12 @@ PLATFORM_ROUTES: dict[str, PlatformRoute] = {
     "mlops:model-train": PlatformRoute(kwargs=lambda: {"name": "fraud"}, method="post"),
     "mlops:model-rollback": PlatformRoute(kwargs=lambda: {"name": "fraud"}, method="post"),
     "mlops:version-promote": PlatformRoute(kwargs=_model_version_kwargs, method="post"),
+    "fraud:queue": PlatformRoute(),
+    "fraud:case": PlatformRoute(kwargs=lambda: {"pk": make_case(factories.MerchantFactory()).pk}),
+    "fraud:overview": PlatformRoute(),
+    "fraud:rules": PlatformRoute(),
+    "fraud:rule-edit": PlatformRoute(kwargs=lambda: {"name": Rule.objects.create(name="PORTAL", condition="amount > 1").name}),
+    "fraud:lists": PlatformRoute(),
 }
 
 
