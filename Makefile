@@ -27,6 +27,8 @@ migrate: $(VENV)/.runtime
 
 seed: migrate
 	$(PY) manage.py seed_demo $(DEMO_ARGS) --if-empty
+	$(PY) manage.py seed_payments --if-empty
+	$(PY) manage.py train fraud --promote --if-enough-data --no-progress
 	$(PY) manage.py demo_users
 
 demo: seed

@@ -22,9 +22,9 @@ from apps.accounts.models import User
 from apps.core.audit import audit_record, snapshot
 from apps.core.models import AuditLog
 from apps.fraud.case_selectors import review_sla_minutes, waiting_q
+from apps.fraud.labels import ANALYST, payments_label
 from apps.fraud.models import CaseEvent, ReviewCase
 from apps.fraud.webhooks import webhooks_enqueue
-from apps.orders.models import Payment
 
 if TYPE_CHECKING:
     from apps.fraud.models import Assessment
@@ -264,10 +264,7 @@ def case_decide(
             refusal="Decided cases are final, and a case someone else holds is theirs to decide.",
             code="not_decidable",
         )
-        payment_id = case.assessment.payment_id
-        Payment.objects.filter(pk=payment_id).exclude(label_source="chargeback").update(
-            is_fraud=is_fraud, label_source="analyst", updated_at=now
-        )
+        payments_label(payment_ids=[case.assessment.payment_id], is_fraud=is_fraud, source=ANALYST)
         _record(
             case=case,
             actor=actor,

@@ -2,7 +2,7 @@
 
 Rejects can number in the millions, so only the first few are kept in memory for the summary;
 all of them stream to the optional rejects CSV, which has the original columns after
-`line` and `reason` so a merchant can fix the rows and import that file again.
+`rejected_line` and `rejected_reason` (names no import uses) so a merchant can fix the rows and import that file again.
 """
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ class RejectSink:
         if path is not None:
             self._handle = path.open("w", newline="", encoding="utf-8")
             self._writer = csv.writer(self._handle)
-            self._writer.writerow(["line", "reason", *header])
+            self._writer.writerow(["rejected_line", "rejected_reason", *header])
 
     def add(self, reject: Reject) -> None:
         self.report.rejected += 1

@@ -49,6 +49,10 @@ def model_health() -> dict:
     return report
 
 
+def model_names() -> list[str]:
+    return sorted(set(ModelVersion.objects.values_list("name", flat=True).distinct()))
+
+
 def model_version_list(*, name: str | None = None) -> QuerySet[ModelVersion]:
     versions = ModelVersion.objects.select_related("trained_by", "promoted_by")
     return versions.filter(name=name) if name else versions
@@ -57,7 +61,3 @@ def model_version_list(*, name: str | None = None) -> QuerySet[ModelVersion]:
 def training_run_list(*, name: str | None = None) -> QuerySet[TrainingRun]:
     runs = TrainingRun.objects.select_related("model_version", "requested_by")
     return runs.filter(name=name) if name else runs
-
-
-def active_training_run(*, name: str) -> TrainingRun | None:
-    return TrainingRun.objects.filter(name=name, status__in=ACTIVE_RUN_STATUSES).first()

@@ -31,8 +31,8 @@ def test_database_error_rolls_back_the_whole_batch_only(db, write_csv, import_fi
         report, rejects = import_file("transactions", path, batch_size=5)
 
     assert counts(report) == (12, 7, 0, 0, 5)
-    assert [r["line"] for r in rejects] == ["7", "8", "9", "10", "11"]
-    assert {r["reason"] for r in rejects} == {"database error, batch of lines 7-11 rolled back: disk full"}
+    assert [r["rejected_line"] for r in rejects] == ["7", "8", "9", "10", "11"]
+    assert {r["rejected_reason"] for r in rejects} == {"database error, batch of lines 7-11 rolled back: disk full"}
     imported = set(Payment.objects.values_list("transaction_id", flat=True))
     assert imported == {f"TX-{n}" for n in (0, 1, 2, 3, 4, 10, 11)}
     # the batch's stub customer, merchant and links went with it

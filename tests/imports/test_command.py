@@ -60,7 +60,7 @@ def test_summary_prints_counts_rejects_and_writes_rejects_file(db, tmp_path, wri
     ]
     with rejects.open(newline="") as handle:
         assert list(csv.reader(handle)) == [
-            ["line", "reason", "product_id", "merchant_id", "title", "price", "colour"],
+            ["rejected_line", "rejected_reason", "product_id", "merchant_id", "title", "price", "colour"],
             ["3", "price: must not be negative (got -1)", "P-2", "mugco", "Mug", "-1", "blue"],
         ]
     assert Product.objects.get().external_id == "P-1"

@@ -81,7 +81,7 @@ def test_an_order_with_one_bad_line_is_rejected_whole(merchant_a, merchant_b, wr
     )
     report, rejects = import_file("orders", path)
     assert counts(report) == (7, 1, 0, 0, 6)
-    assert [(r["line"], r["reason"]) for r in rejects] == [
+    assert [(r["rejected_line"], r["rejected_reason"]) for r in rejects] == [
         ("2", "order_number: ORD-1 not imported because its line 3 was rejected"),
         ("3", "quantity: must be between 1 and 1000000 (got 0)"),
         ("4", "order_number: ORD-2 not imported because its line 5 was rejected"),
@@ -109,7 +109,7 @@ def test_an_order_split_across_batches_stays_whole_and_must_be_consecutive(merch
     assert counts(report) == (6, 3, 0, 0, 1)
     assert Order.objects.get(number="ORD-2").items.count() == 3  # never cut by the batch boundary
     assert Order.objects.get(number="ORD-1").items.count() == 1
-    assert rejects[0]["reason"] == "order_number: the rows of ORD-1 must be consecutive; it already appeared on line 2"
+    assert rejects[0]["rejected_reason"] == "order_number: the rows of ORD-1 must be consecutive; it already appeared on line 2"
 
 
 def test_order_number_of_another_merchant_is_rejected(merchant_a, merchant_b, write_csv, import_file):
@@ -118,5 +118,5 @@ def test_order_number_of_another_merchant_is_rejected(merchant_a, merchant_b, wr
     path = write_csv(HEADER, [_line("ORD-9", "P-1", 1, "14.99"), _line("ORD-9", "P-2", 1, "1.00")])
     report, rejects = import_file("orders", path)
     assert counts(report) == (2, 0, 0, 0, 2)
-    assert {r["reason"] for r in rejects} == {"order_number: 'ORD-9' already belongs to another merchant"}
+    assert {r["rejected_reason"] for r in rejects} == {"order_number: 'ORD-9' already belongs to another merchant"}
     assert Order.objects.get(number="ORD-9").merchant == merchant_b

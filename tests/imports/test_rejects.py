@@ -49,7 +49,7 @@ def test_bad_transactions_are_rejected_with_line_and_column(db, write_csv, impor
     report, rejects = import_file("transactions", path)
 
     assert counts(report) == (13, 2, 0, 0, 11)
-    reasons = {int(r["line"]): r["reason"] for r in rejects}
+    reasons = {int(r["rejected_line"]): r["rejected_reason"] for r in rejects}
     assert reasons[3].startswith("timestamp: not an ISO 8601")
     assert reasons[4] == "amount: must not be negative (got -3.00)"
     assert reasons[5].startswith("ip_address: not an IPv4 or IPv6 address")
@@ -62,7 +62,7 @@ def test_bad_transactions_are_rejected_with_line_and_column(db, write_csv, impor
     assert reasons[12].startswith("currency: must be a 3-letter ISO 4217 currency code")
     assert reasons[13].startswith("transaction_id: Use letters, digits")
     # the rejects file carries the original cells so the rows can be fixed and re-imported
-    assert next(r for r in rejects if r["line"] == "4")["amount"] == "-3.00"
+    assert next(r for r in rejects if r["rejected_line"] == "4")["amount"] == "-3.00"
     assert set(Payment.objects.values_list("transaction_id", flat=True)) == {"TX-OK1", "TX-OK3"}
     naive = Payment.objects.get(transaction_id="TX-OK3")
     assert naive.timestamp == datetime(2024, 3, 4, 10, 13, 2, tzinfo=UTC)  # naive timestamps are UTC
@@ -82,13 +82,13 @@ def test_malformed_rows_and_implausible_dates_are_rejected(db, write_csv, import
     )
     report, rejects = import_file("customers", path)
     assert counts(report) == (5, 1, 0, 0, 4)
-    assert [(r["line"], r["reason"].split(":")[0]) for r in rejects] == [
+    assert [(r["rejected_line"], r["rejected_reason"].split(":")[0]) for r in rejects] == [
         ("3", "email"),
         ("4", "row"),
         ("5", "created_at"),
         ("6", "created_at"),
     ]
-    assert rejects[1]["reason"] == "row: has 2 fields but the header has 3"
+    assert rejects[1]["rejected_reason"] == "row: has 2 fields but the header has 3"
 
 
 def test_bad_events_are_rejected_including_ingest_errors(db, write_csv, import_file):
@@ -106,7 +106,7 @@ def test_bad_events_are_rejected_including_ingest_errors(db, write_csv, import_f
     )
     report, rejects = import_file("events", path)
     assert counts(report) == (6, 2, 0, 0, 4)
-    reasons = {r["line"]: r["reason"] for r in rejects}
+    reasons = {r["rejected_line"]: r["rejected_reason"] for r in rejects}
     assert reasons["3"].startswith("event_type: unknown value 'teleport'; expected one of view")
     assert reasons["4"] == "product_id: Unknown product 'P-404'."
     assert reasons["5"] == "merchant_id: The product belongs to a different merchant."
@@ -123,7 +123,7 @@ def test_bad_reviews_and_products_are_rejected(db, write_csv, import_file):
     )
     report, rejects = import_file("reviews", reviews)
     assert counts(report) == (3, 1, 0, 0, 2)
-    assert [r["reason"] for r in rejects] == [
+    assert [r["rejected_reason"] for r in rejects] == [
         "rating: must be between 1 and 5 (got 6)",
         "product_id: unknown product 'P-9' (import products first)",
     ]
@@ -144,7 +144,7 @@ def test_bad_reviews_and_products_are_rejected(db, write_csv, import_file):
     )
     report, rejects = import_file("products", products)
     assert counts(report) == (7, 0, 0, 0, 7)
-    assert [r["reason"].split(":")[0] for r in rejects] == [
+    assert [r["rejected_reason"].split(":")[0] for r in rejects] == [
         "price", "stock", "attributes", "attributes", "category", "tags", "title",
     ]  # fmt: skip
     assert Product.objects.count() == 1
@@ -163,7 +163,7 @@ def test_undecodable_row_is_rejected_not_fatal(db, tmp_path, import_file):
     path.write_bytes(b"customer_id,name\nC-1,Zo\xc3\xab\nC-2,Zo\xeb\n")
     report, rejects = import_file("customers", path)
     assert counts(report) == (2, 1, 0, 0, 1)
-    assert rejects[0]["line"] == "3" and "--encoding" in rejects[0]["reason"]
+    assert rejects[0]["rejected_line"] == "3" and "--encoding" in rejects[0]["rejected_reason"]
     report, _ = import_file("customers", path, encoding="latin-1")
     assert (report.created, report.updated, report.rejected) == (1, 1, 0)
 
@@ -173,4 +173,4 @@ def test_a_cell_too_large_for_csv_is_rejected_and_reading_goes_on(db, tmp_path, 
     path.write_text(f"customer_id,name\nC-1,{'x' * 200_000}\nC-2,Bo\n")
     report, rejects = import_file("customers", path)
     assert counts(report) == (2, 1, 0, 0, 1)
-    assert rejects[0]["line"] == "2" and rejects[0]["reason"].startswith("row: is not readable CSV (field larger")
+    assert rejects[0]["rejected_line"] == "2" and rejects[0]["rejected_reason"].startswith("row: is not readable CSV (field larger")

@@ -60,8 +60,8 @@ def test_product_owned_by_another_merchant_is_rejected(db, merchant_a, merchant_
     )
     report, rejects = import_file("products", path)
     assert counts(report) == (2, 1, 0, 0, 1)
-    assert rejects[0]["line"] == "3"
-    assert rejects[0]["reason"] == "product_id: 'P-B1' already belongs to another merchant"
+    assert rejects[0]["rejected_line"] == "3"
+    assert rejects[0]["rejected_reason"] == "product_id: 'P-B1' already belongs to another merchant"
     theirs.refresh_from_db()
     assert (theirs.merchant, theirs.title) == (merchant_b, "Their print")
 

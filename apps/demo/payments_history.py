@@ -1,0 +1,60 @@
+"""A card-payment history for the demo's fraud model, brought in the way a merchant would bring one.
+
+The storefront simulation of `seed_demo` yields a few hundred payments, too few (and too few
+frauds) to train a fraud model on. This writes a longer history from the handbook-style payment
+simulator (`ml.simulate.transactions`) as the documented customers and transactions CSV files,
+with the simulator's terminals mapped onto the demo's merchants, and imports them through
+`import_data`'s own service, so the demo exercises the real import path.
+"""
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import TextIO
+
+import pandas as pd
+from django.utils import timezone
+
+from apps.imports.report import ImportReport
+from apps.imports.services import data_import
+from apps.merchants.models import Merchant
+from ml.simulate.transactions import TRANSACTION_COLUMNS, SimulationConfig, simulate_transactions
+
+CUSTOMER_PREFIX = "CARD-"
+
+
+@dataclass(frozen=True)
+class PaymentHistoryResult:
+    customers: ImportReport
+    transactions: ImportReport
+
+
+def demo_payments_seed(*, customers: int, terminals: int, days: int, seed: int, progress: TextIO | None) -> PaymentHistoryResult:
+    merchants = list(Merchant.objects.order_by("id").values_list("external_id", flat=True))
+    if not merchants:
+        raise ValueError("no merchants yet: run seed_demo first")
+    start = (timezone.now() - timedelta(days=days)).date().isoformat()
+    data = simulate_transactions(
+        # Terminals are folded into a handful of merchants below, so the "compromised terminal"
+        # scenario would mark whole merchants as fraudulent; it is left out of the demo history.
+        SimulationConfig(
+            n_customers=customers, n_terminals=terminals, n_days=days, seed=seed, start=start, compromised_terminals_per_day=0
+        )
+    )
+    tx = data.transactions.copy()
+    # Terminals become the demo merchants' checkouts, so merchant risk features see real merchants.
+    terminal_codes, _ = pd.factorize(tx["merchant_id"], sort=True)
+    tx["merchant_id"] = [merchants[code % len(merchants)] for code in terminal_codes]
+    tx["customer_id"] = CUSTOMER_PREFIX + tx["customer_id"]
+    people = data.customers.assign(customer_id=CUSTOMER_PREFIX + data.customers["customer_id"])
+    with tempfile.TemporaryDirectory() as workdir:
+        customers_csv = Path(workdir) / "customers.csv"
+        transactions_csv = Path(workdir) / "transactions.csv"
+        people[["customer_id", "country"]].to_csv(customers_csv, index=False)
+        tx[TRANSACTION_COLUMNS].to_csv(transactions_csv, index=False)
+        return PaymentHistoryResult(
+            customers=data_import(kind="customers", path=customers_csv, progress=progress),
+            transactions=data_import(kind="transactions", path=transactions_csv, progress=progress),
+        )

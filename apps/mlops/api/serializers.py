@@ -1,0 +1,66 @@
+from rest_framework import serializers
+
+from apps.mlops.models import ModelVersion, TrainingRun
+from apps.mlops.pipeline import TRAINERS
+
+
+class ModelVersionOutputSerializer(serializers.ModelSerializer):
+    trained_by = serializers.CharField(source="trained_by.username", default=None, allow_null=True)
+    promoted_by = serializers.CharField(source="promoted_by.username", default=None, allow_null=True)
+    metrics = serializers.DictField(
+        child=serializers.JSONField(), help_text="Validation-window metrics; null where undefined."
+    )
+    parameters = serializers.DictField(
+        child=serializers.JSONField(), help_text="Thresholds, time split, comparison with production."
+    )
+    features = serializers.ListField(child=serializers.CharField())
+    row_counts = serializers.DictField(child=serializers.IntegerField())
+
+    class Meta:
+        model = ModelVersion
+        fields = [
+            "id",
+            "name",
+            "version",
+            "stage",
+            "metrics",
+            "parameters",
+            "features",
+            "data_start",
+            "data_end",
+            "row_counts",
+            "checksum",
+            "trained_by",
+            "promoted_by",
+            "created_at",
+            "promoted_at",
+        ]
+
+
+class TrainingRunOutputSerializer(serializers.ModelSerializer):
+    model_version = serializers.IntegerField(source="model_version.version", default=None, allow_null=True)
+    requested_by = serializers.CharField(source="requested_by.username", default=None, allow_null=True)
+
+    class Meta:
+        model = TrainingRun
+        fields = [
+            "id",
+            "name",
+            "status",
+            "progress",
+            "message",
+            "log",
+            "model_version",
+            "requested_by",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+
+
+class TrainingRequestInputSerializer(serializers.Serializer):
+    name = serializers.ChoiceField(choices=sorted(TRAINERS), help_text="The model to train.")
+
+
+class RollbackInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=64, help_text="The model whose production version to roll back.")

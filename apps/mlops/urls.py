@@ -1,0 +1,11 @@
+from django.urls import path
+
+from apps.mlops import views
+
+app_name = "mlops"
+urlpatterns = [
+    path("", views.model_list, name="model-list"),
+    path("<slug:name>/train/", views.model_train, name="model-train"),
+    path("<slug:name>/rollback/", views.model_roll_back, name="model-rollback"),
+    path("versions/<int:pk>/promote/", views.version_promote, name="version-promote"),
+]

@@ -1,0 +1,96 @@
+"""The Models page: every model's versions and metrics, training with a live progress bar, promotion."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from apps.dashboard.access import staff_page
+from apps.dashboard.charts import Chart, EmptyState, figure_json
+from apps.mlops.charts import metrics_figure
+from apps.mlops.models import ModelVersion, TrainingRun
+from apps.mlops.permissions import MODEL_STAFF_ROLES, PROMOTER_ROLES, may_promote
+from apps.mlops.pipeline import TRAINERS, UnknownModel, training_request
+from apps.mlops.selectors import ACTIVE_RUN_STATUSES, model_names, model_version_list, training_run_list
+from apps.mlops.services import NothingToRollBack, TrainingAlreadyRunning, model_promote, model_rollback
+
+VERSIONS_SHOWN = 20
+RUNS_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class ModelPanel:
+    name: str
+    versions: list[ModelVersion]
+    runs: list[TrainingRun]
+    chart: Chart
+    trainable: bool
+
+    @property
+    def active_run(self) -> TrainingRun | None:
+        return next((run for run in self.runs if run.status in ACTIVE_RUN_STATUSES), None)
+
+    @property
+    def production(self) -> ModelVersion | None:
+        return next((version for version in self.versions if version.stage == "production"), None)
+
+
+def _panel(name: str) -> ModelPanel:
+    versions = list(model_version_list(name=name).order_by("-version")[:VERSIONS_SHOWN])
+    chart = Chart(
+        f"chart-metrics-{name}",
+        "Validation metrics by version",
+        figure_json(metrics_figure(versions)),
+        has_data=len(versions) > 0,
+        empty=EmptyState(
+            "No version trained yet. Train one with the button above or from the terminal.", f"python manage.py train {name}"
+        ),
+        wide=True,
+    )
+    return ModelPanel(name, versions, list(training_run_list(name=name)[:RUNS_SHOWN]), chart, trainable=name in TRAINERS)
+
+
+@require_GET
+@staff_page(roles=MODEL_STAFF_ROLES)
+def model_list(request):
+    names = sorted(set(TRAINERS) | set(model_names()))
+    return render(
+        request, "mlops/model_list.html", {"panels": [_panel(name) for name in names], "may_promote": may_promote(request.user)}
+    )
+
+
+@require_POST
+@staff_page(roles=MODEL_STAFF_ROLES)
+def model_train(request, name: str):
+    try:
+        run = training_request(name=name, requested_by=request.user)
+    except UnknownModel as exc:
+        raise Http404(str(exc)) from exc
+    except TrainingAlreadyRunning as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Training run {run.pk} of {name} queued.")
+    return redirect("mlops:model-list")
+
+
+@require_POST
+@staff_page(roles=PROMOTER_ROLES)
+def version_promote(request, pk: int):
+    version = model_promote(version=get_object_or_404(ModelVersion, pk=pk), actor=request.user)
+    messages.success(request, f"{version.name} v{version.version} is now in production.")
+    return redirect("mlops:model-list")
+
+
+@require_POST
+@staff_page(roles=PROMOTER_ROLES)
+def model_roll_back(request, name: str):
+    try:
+        version = model_rollback(name=name, actor=request.user)
+    except NothingToRollBack as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Rolled back: {version.name} v{version.version} is in production again.")
+    return redirect("mlops:model-list")
