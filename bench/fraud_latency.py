@@ -3,17 +3,21 @@
 1. simulate a few weeks of payments (ml.simulate.transactions), import all but the last days
    into a throwaway database with ``import_data`` (the project's own databases are refused),
    train and promote a model with the same trainer as ``manage.py train fraud --promote``;
-2. start uvicorn (``config.asgi``) on a free loopback port against that database;
+2. start uvicorn (``config.asgi``) on a free loopback port against that database, configured as
+   production runs it: DEBUG off, persistent database connections, uvloop + httptools, no
+   access log, WARNING logs, ``--workers`` processes (printed with the results);
 3. send the remaining payments, in time order, to ``POST /api/v1/fraud/score`` at a fixed rate
-   (default 100 requests/s, open loop: a request leaves at its scheduled time whether or not
+   (default 100 requests/s, open loop: request i is due at start + i / rate whether or not
    earlier ones have returned) from ``--clients`` keep-alive connections in one process;
-4. print p50 / p95 / p99 latency, achieved throughput, errors and the share of fallbacks;
+4. print p50 / p95 / p99 latency measured from each request's *scheduled* time (so a slow
+   server's queueing counts, no coordinated omission) and, beside it, from the moment it was
+   sent; achieved throughput, errors and the share of fallbacks;
 5. score further payments in this process through the service: one per call, then batches.
 
 Targets on the 2-core machine: p99 < 25 ms at 100 requests/s, >= 2,000 payments/s in batches.
 
     .venv/bin/python bench/fraud_latency.py --database-url postgres://postgres@127.0.0.1:5432/h1_latency \\
-        --redis-url redis://127.0.0.1:6379/1 [--requests 3000 --rate 100 --clients 8]
+        --redis-url redis://127.0.0.1:6379/1 [--requests 3000 --rate 100 --clients 8 --workers 2]
 """
 from __future__ import annotations
 
@@ -47,6 +51,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=3_000, help="Timed HTTP requests (after 200 warm-up ones).")
     parser.add_argument("--rate", type=float, default=100.0, help="Requests per second sent to the server.")
     parser.add_argument("--clients", type=int, default=8, help="Concurrent keep-alive connections.")
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes (one per core).")
     parser.add_argument("--in-process", type=int, default=6_000, help="Payments scored in process (half single, half batched).")
     parser.add_argument("--batch-size", type=int, default=1_000)
     parser.add_argument(
@@ -64,6 +69,7 @@ def main() -> None:
 
     workdir = Path(tempfile.mkdtemp(prefix="fraud-latency-"))
     _configure(args, workdir)
+    os.environ.update(SERVER_ENV)
     import django
 
     django.setup()
@@ -98,14 +104,14 @@ def main() -> None:
         sys.exit(f"the last week holds {len(bodies):,} payments, {needed:,} are needed: raise --customers")
     token = _admin_token()
     port = _free_port()
-    server = _start_server(port, workdir)
+    server = _start_server(port, workdir, workers=args.workers)
     try:
         _drive(port, token, bodies[:200], rate=args.rate, clients=args.clients)  # warm-up: connections, caches, model
         timed = _drive(port, token, bodies[200 : 200 + args.requests], rate=args.rate, clients=args.clients)
     finally:
         server.terminate()
         server.wait(timeout=10)
-    _report_http(timed, rate=args.rate, clients=args.clients)
+    _report_http(timed, rate=args.rate, clients=args.clients, workers=args.workers, redis=bool(args.redis_url))
     _in_process(bodies[200 + args.requests : needed], batch_size=args.batch_size)
 
 
@@ -130,13 +136,24 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _start_server(port: int, workdir: Path) -> subprocess.Popen:
+SERVER_ENV = {"DJANGO_DEBUG": "false", "DB_CONN_MAX_AGE": "0", "LOG_LEVEL": "WARNING"}
+"""As production: no per-query debug bookkeeping. Persistent connections (CONN_MAX_AGE > 0) leak
+one connection per request under ASGI (each request runs in a fresh thread context), so none."""
+
+
+def _server_command(port: int, workers: int) -> list[str]:
+    return [
+        str(ROOT / ".venv/bin/uvicorn"), "config.asgi:application", "--host", "127.0.0.1", "--port", str(port),
+        "--workers", str(workers), "--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning",
+    ]
+
+
+def _start_server(port: int, workdir: Path, *, workers: int) -> subprocess.Popen:
     log = open(workdir / "uvicorn.log", "w")  # noqa: SIM115 (lives as long as the server)
-    server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/uvicorn"), "config.asgi:application", "--host", "127.0.0.1", "--port", str(port),
-         "--workers", "1", "--no-access-log", "--log-level", "warning"],
-        cwd=ROOT, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT,
-    )
+    command = _server_command(port, workers)
+    print(f"server: {' '.join(Path(command[0]).name if i == 0 else part for i, part in enumerate(command))}; "
+          + " ".join(f"{key}={value}" for key, value in SERVER_ENV.items()))
+    server = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -151,10 +168,14 @@ def _start_server(port: int, workdir: Path) -> subprocess.Popen:
 
 
 def _drive(port: int, token: str, bodies: list[dict], *, rate: float, clients: int) -> dict:
-    """Open-loop load: request i leaves at start + i / rate; each of `clients` threads keeps one connection."""
+    """Open-loop load: request i is due at start + i / rate; each of `clients` threads keeps one connection.
+
+    Latency is taken from the due time (what a caller waiting on the payment sees, queueing
+    included) and, as service time, from the actual send.
+    """
     work: queue.Queue = queue.Queue()
     latencies: list[float] = []
-    late: list[float] = []
+    service: list[float] = []
     statuses: dict[int, int] = {}
     flags = {"FALLBACK": 0, "FEATURES_FROM_DB": 0}
     lock = threading.Lock()
@@ -174,8 +195,8 @@ def _drive(port: int, token: str, bodies: list[dict], *, rate: float, clients: i
             done = time.perf_counter()
             answer = json.loads(payload) if response.status in (200, 201) else {}
             with lock:
-                latencies.append(done - sent)
-                late.append(max(0.0, sent - due))
+                latencies.append(done - due)
+                service.append(done - sent)
                 statuses[response.status] = statuses.get(response.status, 0) + 1
                 for flag in flags:
                     flags[flag] += flag in answer.get("flags", [])
@@ -191,7 +212,7 @@ def _drive(port: int, token: str, bodies: list[dict], *, rate: float, clients: i
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - start
-    return {"latencies": latencies, "late": late, "statuses": statuses, "flags": flags, "elapsed": elapsed}
+    return {"latencies": latencies, "service": service, "statuses": statuses, "flags": flags, "elapsed": elapsed}
 
 
 def _percentile(samples: list[float], q: float) -> float:
@@ -199,17 +220,19 @@ def _percentile(samples: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def _report_http(result: dict, *, rate: float, clients: int) -> None:
+def _report_http(result: dict, *, rate: float, clients: int, workers: int, redis: bool) -> None:
     ms = [value * 1000 for value in result["latencies"]]
+    served = [value * 1000 for value in result["service"]]
     n = len(ms)
-    print(f"\nHTTP POST /api/v1/fraud/score: {n:,} requests at {rate:.0f}/s target, {clients} keep-alive clients")
-    print(f"  latency ms   p50 {_percentile(ms, 0.50):6.2f}   p95 {_percentile(ms, 0.95):6.2f}   "
-          f"p99 {_percentile(ms, 0.99):6.2f}   max {max(ms):6.2f}   mean {statistics.fmean(ms):6.2f}")
-    print(f"  throughput   {n / result['elapsed']:.1f} requests/s achieved; statuses {result['statuses']}")
-    print(f"  send delay   p99 {_percentile(result['late'], 0.99) * 1000:.2f} ms behind schedule (client-side queueing)")
-    print(f"  flags        FALLBACK {result['flags']['FALLBACK']:,}, FEATURES_FROM_DB {result['flags']['FEATURES_FROM_DB']:,}")
+    print(f"\nHTTP POST /api/v1/fraud/score: {n:,} requests at {rate:.0f}/s target (open loop), {clients} keep-alive "
+          f"clients, {workers} uvicorn worker(s), velocity state in {'Redis' if redis else 'the database'}")
+    for label, samples in (("from due time", ms), ("from send", served)):
+        print(f"  {label:14} p50 {_percentile(samples, 0.50):6.2f}   p95 {_percentile(samples, 0.95):6.2f}   "
+              f"p99 {_percentile(samples, 0.99):6.2f}   max {max(samples):6.2f}   mean {statistics.fmean(samples):6.2f} ms")
+    print(f"  throughput     {n / result['elapsed']:.1f} requests/s achieved; statuses {result['statuses']}")
+    print(f"  flags          FALLBACK {result['flags']['FALLBACK']:,}, FEATURES_FROM_DB {result['flags']['FEATURES_FROM_DB']:,}")
     verdict = "meets" if _percentile(ms, 0.99) < 25 else "MISSES"
-    print(f"  target       p99 < 25 ms at 100 req/s: {verdict}")
+    print(f"  target         p99 (from due time) < 25 ms at 100 req/s: {verdict}")
 
 
 def _in_process(bodies: list[dict], *, batch_size: int) -> None:

@@ -1,8 +1,8 @@
-"""Allow and block lists: writes by analysts and admins, and the lookup scoring does per batch.
+"""Allow and block lists: writes by analysts and admins, and the index scoring looks values up in.
 
-Scoring does not keep the lists in process memory: one indexed query on the unique
-(list_type, kind, value) key per batch costs what checking a cache's freshness would, is never
-stale in another worker, and does not grow with the lists.
+Scoring keeps a `ListIndex` of the unexpired entries per process (in `apps.fraud.scoring_config`),
+reloaded when any entry changes: a lookup is then a dict probe instead of a query per payment.
+Expiry is checked at lookup time, so an entry stops matching the moment it expires.
 """
 from __future__ import annotations
 
@@ -97,18 +97,25 @@ class ListHit:
         return f"{'BLOCKLIST' if self.list_type == ListType.BLOCK else 'ALLOWLIST'}_{self.kind.upper()}"
 
 
-def list_lookup(*, values: Iterable[tuple[str, str]]) -> dict[tuple[str, str], list[ListHit]]:
-    """Active entries for (kind, value) pairs, by pair; one query for a whole batch."""
-    wanted = {(kind, value) for kind, value in values if value}
-    if not wanted:
-        return {}
-    matches = Q()
-    for kind in {kind for kind, _ in wanted}:
-        matches |= Q(kind=kind, value__in=[value for k, value in wanted if k == kind])
+class ListIndex:
+    """Unexpired entries by (kind, value), each with its expiry."""
+
+    def __init__(self, rows: Iterable[tuple[str, str, str, str, datetime | None]]) -> None:
+        self._entries: dict[tuple[str, str], list[tuple[ListHit, datetime | None]]] = {}
+        for list_type, kind, value, reason, expires_at in rows:
+            self._entries.setdefault((kind, value), []).append((ListHit(list_type, kind, value, reason), expires_at))
+
+    def hits(self, *, values: Iterable[tuple[str, str]], now: datetime) -> dict[tuple[str, str], list[ListHit]]:
+        """Entries still active at `now` for (kind, value) pairs, by pair."""
+        found: dict[tuple[str, str], list[ListHit]] = {}
+        for pair in values:
+            active = [hit for hit, expires_at in self._entries.get(pair, ()) if expires_at is None or expires_at > now]
+            if active:
+                found[pair] = active
+        return found
+
+
+def list_index() -> ListIndex:
+    """Every entry not yet expired, in one query (entries expiring later are filtered at lookup)."""
     active = Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
-    found: dict[tuple[str, str], list[ListHit]] = {}
-    for list_type, kind, value, reason in ListEntry.objects.filter(matches, active).values_list(
-        "list_type", "kind", "value", "reason"
-    ):
-        found.setdefault((kind, value), []).append(ListHit(list_type, kind, value, reason))
-    return found
+    return ListIndex(ListEntry.objects.filter(active).values_list("list_type", "kind", "value", "reason", "expires_at"))

@@ -1,19 +1,17 @@
 """Writes for analysts' fraud rules, their compiled form for scoring, and backtests.
 
 Conditions are compiled with `ml.fraud.rules_language` when saved, so a rule that cannot run
-never reaches scoring. Scoring keeps the compiled rules per process and recompiles only when
-the table changed (its row count or newest `updated_at`), which a cheap aggregate tells.
+never reaches scoring. Scoring keeps the compiled rules per process (`apps.fraud.scoring_config`)
+and recompiles them when a rule changes.
 """
 from __future__ import annotations
 
-import threading
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 import pandas as pd
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Max
 
 from apps.core.audit import audit_record, snapshot
 from apps.core.models import AuditLog
@@ -129,27 +127,16 @@ def rules_install_defaults(*, rule_model: type[Rule] = Rule) -> int:
 
 # --- the compiled rules scoring uses ---------------------------------------------------------
 
-_compiled: tuple[tuple, dict[str, tuple[CompiledRule, str]]] | None = None
-_compiled_lock = threading.Lock()
-
 
 def rules_enabled() -> dict[str, tuple[CompiledRule, str]]:
-    """Enabled rules by name: (compiled rule, description), recompiled only when the table changed."""
-    global _compiled
-    fingerprint = tuple(Rule.objects.aggregate(n=Count("pk"), changed=Max("updated_at")).values())
-    cached = _compiled
-    if cached is not None and cached[0] == fingerprint:
-        return cached[1]
-    with _compiled_lock:
-        rules = {
-            rule.name: (
-                CompiledRule(name=rule.name, condition=rule.condition, action=rule.action, weight=rule.weight),
-                rule.description,
-            )
-            for rule in Rule.objects.filter(enabled=True)
-        }
-        _compiled = (fingerprint, rules)
-    return rules
+    """Enabled rules by name: (compiled rule, description)."""
+    return {
+        rule.name: (
+            CompiledRule(name=rule.name, condition=rule.condition, action=rule.action, weight=rule.weight),
+            rule.description,
+        )
+        for rule in Rule.objects.filter(enabled=True)
+    }
 
 
 # --- backtest ----------------------------------------------------------------------------------

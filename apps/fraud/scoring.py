@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import math
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -29,22 +28,21 @@ import numpy as np
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.utils import timezone
 
-from apps.customers.models import Customer, link_customers
-from apps.customers.services import customers_ensure
 from apps.fraud.cases import case_open
 from apps.fraud.features_service import epoch_seconds, live_features, velocity_record
 from apps.fraud.ip_country import ip_country
-from apps.fraud.lists_service import Kind, ListHit, ListType, list_lookup, list_value_normalise
+from apps.fraud.known_customers import customers_link, customers_resolve, known_customers_forget
+from apps.fraud.lists_service import Kind, ListHit, ListType, list_value_normalise
 from apps.fraud.metrics import scoring_observe
-from apps.fraud.models import Assessment, Decision, RiskSettings, WebhookEndpoint
-from apps.fraud.rules_service import rules_enabled
+from apps.fraud.models import Assessment, Decision
+from apps.fraud.scoring_config import PRODUCTION_MODEL_NAME as PRODUCTION_MODEL_NAME  # the registry name, for training
+from apps.fraud.scoring_config import RiskRow, risk_rows, scoring_config
 from apps.fraud.velocity_store import RecordedPayment
 from apps.fraud.webhooks import webhooks_enqueue
 from apps.merchants.models import Merchant
 from apps.mlops.models import ModelVersion
-from apps.mlops.selectors import production_model
 from apps.orders.models import Payment
 from ml.fraud.explain import Reason, describe
 from ml.fraud.features import FEATURE_NAMES
@@ -56,7 +54,6 @@ from ml.fraud.velocity import PaymentEvent
 
 logger = logging.getLogger(__name__)
 
-PRODUCTION_MODEL_NAME = "fraud"
 DEFAULT_REVIEW_THRESHOLD = 0.5
 DEFAULT_DECLINE_THRESHOLD = 0.9
 BUDGET_ROWS = 100
@@ -80,14 +77,7 @@ class Thresholds(NamedTuple):
         return Decision.REVIEW if score >= self.review else Decision.APPROVE
 
 
-def _risk_settings(merchant_ids: set[int]) -> dict[int | None, RiskSettings]:
-    rows = RiskSettings.objects.filter(Q(merchant_id__in=merchant_ids) | Q(merchant__isnull=True)).prefetch_related(
-        "disabled_rules"
-    )
-    return {row.merchant_id: row for row in rows}
-
-
-def _thresholds(merchant_id: int | None, model: FraudModel | None, rows: dict[int | None, RiskSettings]) -> Thresholds:
+def _thresholds(merchant_id: int | None, model: FraudModel | None, rows: dict[int | None, RiskRow]) -> Thresholds:
     chain = [rows.get(merchant_id), rows.get(None)] if merchant_id else [rows.get(None)]
     review = next((row.review_threshold for row in chain if row and row.review_threshold is not None), None)
     decline = next((row.decline_threshold for row in chain if row and row.decline_threshold is not None), None)
@@ -106,29 +96,17 @@ def thresholds_for(*, merchant_id: int | None, model: FraudModel | None) -> Thre
     model's validated thresholds, then the defaults. Each cut-off is resolved on its own, so a
     merchant can tighten review while keeping the model's decline.
     """
-    return _thresholds(merchant_id, model, _risk_settings({merchant_id} if merchant_id else set()))
+    return _thresholds(merchant_id, model, risk_rows(merchant_ids={merchant_id} if merchant_id else set()))
 
 
 # --- the model -----------------------------------------------------------------------------------
 
-_served: dict[int, ServedFraudModel] = {}
-_served_lock = threading.Lock()
 _model_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="fraud-model")
 
 
 def served_model() -> tuple[ModelVersion, ServedFraudModel] | None:
-    """The production fraud model wrapped for serving, built once per model version."""
-    found = production_model(name=PRODUCTION_MODEL_NAME)
-    if found is None:
-        return None
-    version, model = found
-    if version.pk not in _served:
-        if not isinstance(model, FraudModel) or model.thresholds is None:
-            logger.error("production %s is not a thresholded FraudModel; scoring by rules only", version)
-            return None
-        with _served_lock:
-            _served[version.pk] = ServedFraudModel(model)
-    return version, _served[version.pk]
+    """The production fraud model wrapped for serving (from the process's scoring configuration)."""
+    return scoring_config().model
 
 
 @dataclass(frozen=True)
@@ -141,7 +119,8 @@ def _model_answer(served: ServedFraudModel, X: np.ndarray, explain_from: np.ndar
     """Scores for all rows in one call; explanations only for rows at or above their review threshold."""
     scores = served.score_batch(X)
     explained = np.flatnonzero(scores >= explain_from)
-    return ModelAnswer(scores=scores, reasons=dict(zip(explained.tolist(), explain_rows(served.model, X[explained]), strict=True)))
+    reasons = explain_rows(served.model, X[explained])
+    return ModelAnswer(scores=scores, reasons=dict(zip(explained.tolist(), reasons, strict=True)))
 
 
 def explain_rows(model: FraudModel, X: np.ndarray) -> list[list[Reason]]:
@@ -330,7 +309,9 @@ def payments_score(*, requests: list[PaymentRequest]) -> list[ScoreResult]:
             created = _score_fresh(list(fresh.values()), started) if fresh else {}
             break
         except IntegrityError:
-            # A concurrent call stored one of these ids first: its answer becomes a replay.
+            # A concurrent call stored one of these ids first (its answer becomes a replay), or a
+            # remembered customer was deleted meanwhile: forget what this process remembered.
+            known_customers_forget()
             if attempt:
                 raise
     answers = stored | created
@@ -342,12 +323,7 @@ def payments_score(*, requests: list[PaymentRequest]) -> list[ScoreResult]:
 
 
 def _score_fresh(requests: list[PaymentRequest], started: float) -> dict[str, Assessment]:
-    wanted = {r.customer_id for r in requests}
-    known = list(Customer.objects.filter(external_id__in=wanted).values_list("external_id", "pk", "country"))
-    customers = {external_id: pk for external_id, pk, _ in known}
-    billing = {external_id: country for external_id, _, country in known}
-    if wanted - customers.keys():
-        customers |= customers_ensure(external_ids=wanted - customers.keys())
+    customers, billing = customers_resolve(external_ids={r.customer_id for r in requests})
     ip_countries = [ip_country(r.ip_address) for r in requests]
     events = [
         PaymentEvent(
@@ -368,15 +344,13 @@ def _score_fresh(requests: list[PaymentRequest], started: float) -> dict[str, As
         for r, found in zip(requests, ip_countries, strict=True)
     ]
     live = live_features(events)
-    merchant_ids = {r.merchant.pk for r in requests}
-    risk = _risk_settings(merchant_ids)
+    config = scoring_config()
     model = served_model()
-    thresholds = [_thresholds(r.merchant.pk, model[1].model if model else None, risk) for r in requests]
+    thresholds = [_thresholds(r.merchant.pk, model[1].model if model else None, config.risk) for r in requests]
     answer = None
     if model is not None:
         answer = _model_within_budget(model[1], live.matrix, np.array([t.review for t in thresholds]))
-    all_rules = rules_enabled()
-    hits = list_lookup(values=_list_values(requests))
+    hits = config.lists.hits(values=_list_values(requests), now=timezone.now())
     results: list[_Scored] = []
     for i, (request, event) in enumerate(zip(requests, events, strict=True)):
         features = {name: _json_number(float(v)) for name, v in zip(FEATURE_NAMES, live.matrix[i], strict=True)}
@@ -389,9 +363,9 @@ def _score_fresh(requests: list[PaymentRequest], started: float) -> dict[str, As
             "is_vpn_ip": False,
             "is_blocklisted_device": any(h.list_type == ListType.BLOCK and h.kind == Kind.DEVICE for h in found),
         }
-        settings_row = risk.get(request.merchant.pk)
-        disabled = {rule.name for rule in settings_row.disabled_rules.all()} if settings_row else set()
-        rules = {name: rule for name, rule in all_rules.items() if name not in disabled}
+        settings_row = config.risk.get(request.merchant.pk)
+        disabled = settings_row.disabled_rules if settings_row else frozenset()
+        rules = {name: rule for name, rule in config.rules.items() if name not in disabled}
         extra = ([] if answer is not None else [FALLBACK]) + ([FEATURES_FROM_DB] if live.from_database[i] else [])
         results.append(
             _decide(
@@ -405,7 +379,8 @@ def _score_fresh(requests: list[PaymentRequest], started: float) -> dict[str, As
             )
         )
     latency_ms = (time.perf_counter() - started) * 1000
-    assessments = _store(requests, events, customers, results, model[0] if model and answer is not None else None, latency_ms)
+    version = model[0] if model and answer is not None else None
+    assessments = _store(requests, events, customers, results, version, latency_ms, config.listening_merchants)
     velocity_record([RecordedPayment(pk=a.payment_id, event=e) for a, e in zip(assessments, events, strict=True)])
     scoring_observe(assessments=assessments, seconds=latency_ms / 1000)
     return {a.payment.transaction_id: a for a in assessments}
@@ -433,6 +408,7 @@ def _store(
     results: list[_Scored],
     version: ModelVersion | None,
     latency_ms: float,
+    listening: frozenset[int],
 ) -> list[Assessment]:
     """Payments (inserted in time order, so pks follow event time) and assessments, in one transaction."""
     order = sorted(range(len(requests)), key=lambda i: (events[i].timestamp, i))
@@ -458,7 +434,7 @@ def _store(
             ]
         )
         by_index = dict(zip(order, payments, strict=True))
-        link_customers({(p.merchant_id, p.customer_id) for p in payments})
+        customers_link(pairs={(p.merchant_id, p.customer_id) for p in payments})
         assessments = Assessment.objects.bulk_create(
             [
                 Assessment(
@@ -481,7 +457,7 @@ def _store(
         for assessment in assessments:
             if assessment.decision == Decision.REVIEW:
                 case_open(assessment=assessment)
-        _announce(assessments)
+        _announce(assessments, listening)
     return assessments
 
 
@@ -500,13 +476,8 @@ def assessment_payload(assessment: Assessment) -> dict:
     }
 
 
-def _announce(assessments: list[Assessment]) -> None:
+def _announce(assessments: list[Assessment], listening: frozenset[int]) -> None:
     """A "decision" webhook per assessment, for merchants that registered an endpoint."""
-    listening = set(
-        WebhookEndpoint.objects.filter(merchant_id__in={a.merchant_id for a in assessments}, active=True).values_list(
-            "merchant_id", flat=True
-        )
-    )
     for assessment in assessments:
         if assessment.merchant_id in listening:
             webhooks_enqueue(merchant_id=assessment.merchant_id, event="decision", payload=assessment_payload(assessment))

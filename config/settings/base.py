@@ -161,11 +161,13 @@ FRAUD_WEBHOOK_MAX_ATTEMPTS = env.int("FRAUD_WEBHOOK_MAX_ATTEMPTS", default=6)
 FRAUD_WEBHOOK_TIMEOUT_SECONDS = env.float("FRAUD_WEBHOOK_TIMEOUT_SECONDS", default=5.0)
 
 # --- Fraud scoring (docs/fraud.md): the model's time budget per call before rules-only fallback,
-# how long idle velocity state stays in Redis, how often label counts are reloaded, and the
+# how long idle velocity state stays in Redis, how often label counts are reloaded, the longest a
+# worker trusts its cached rules/lists/settings without a change signal, and the
 # bearer token /metrics asks for (empty: no token, keep /metrics off the public internet).
 FRAUD_MODEL_BUDGET_MS = env.float("FRAUD_MODEL_BUDGET_MS", default=50.0)
 FRAUD_VELOCITY_TTL_DAYS = env.float("FRAUD_VELOCITY_TTL_DAYS", default=14.0)
 FRAUD_LABEL_REFRESH_SECONDS = env.float("FRAUD_LABEL_REFRESH_SECONDS", default=60.0)
+FRAUD_CONFIG_MAX_AGE_SECONDS = env.float("FRAUD_CONFIG_MAX_AGE_SECONDS", default=30.0)
 FRAUD_SCORE_BATCH_MAX = env.int("FRAUD_SCORE_BATCH_MAX", default=1000)
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
 

@@ -18,3 +18,5 @@ WHITENOISE_AUTOREFRESH = True
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 # Each test has its own labelled payments: reload label counts on every scoring call.
 FRAUD_LABEL_REFRESH_SECONDS = 0
+# Tests roll back their writes, which no cache hears of: reload scoring's rules, lists and settings on every call.
+FRAUD_CONFIG_MAX_AGE_SECONDS = 0
