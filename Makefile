@@ -29,6 +29,7 @@ seed: migrate
 	$(PY) manage.py seed_demo $(DEMO_ARGS) --if-empty
 	$(PY) manage.py seed_payments --if-empty
 	$(PY) manage.py train fraud --promote --if-enough-data --no-progress
+	$(PY) manage.py import_data scored_transactions var/demo/live_payments.csv --no-progress
 	$(PY) manage.py demo_users
 
 demo: seed
@@ -45,6 +46,7 @@ chromium:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; }
 
 test: $(VENV)/.dev chromium
+	$(VENV)/bin/ruff check apps ml tests config bench
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 worker: $(VENV)/.runtime

@@ -67,7 +67,10 @@ def main() -> int:
     admin, _ = User.objects.get_or_create(username="bench-admin", defaults={"role": User.Role.PLATFORM_ADMIN})
     staff, _ = User.objects.get_or_create(username="bench-staff", defaults={"role": User.Role.MERCHANT_STAFF})
     Membership.objects.get_or_create(user=staff, merchant=merchant)
-    tokens = {"platform admin": ApiToken.issue(user=admin, name="bench")[1], "merchant staff": ApiToken.issue(user=staff, name="bench")[1]}
+    tokens = {
+        "platform admin": ApiToken.issue(user=admin, name="bench")[1],
+        "merchant staff": ApiToken.issue(user=staff, name="bench")[1],
+    }
 
     print(f"{'endpoint':<10} {'caller':<15} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'ORM ms':>8} {'ratio':>6}")
     for name, (app_label, model_name) in ENDPOINTS.items():

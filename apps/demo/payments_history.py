@@ -29,9 +29,14 @@ CUSTOMER_PREFIX = "CARD-"
 class PaymentHistoryResult:
     customers: ImportReport
     transactions: ImportReport
+    live_rows: int
 
 
-def demo_payments_seed(*, customers: int, terminals: int, days: int, seed: int, progress: TextIO | None) -> PaymentHistoryResult:
+def demo_payments_seed(
+    *, customers: int, terminals: int, days: int, seed: int, live_days: int, live_file: Path, progress: TextIO | None
+) -> PaymentHistoryResult:
+    """Import all but the last `live_days` as labelled history; write those days, unlabelled, to `live_file`
+    for `import_data scored_transactions` once a model is trained (they then fill the review queue)."""
     merchants = list(Merchant.objects.order_by("id").values_list("external_id", flat=True))
     if not merchants:
         raise ValueError("no merchants yet: run seed_demo first")
@@ -49,12 +54,16 @@ def demo_payments_seed(*, customers: int, terminals: int, days: int, seed: int, 
     tx["merchant_id"] = [merchants[code % len(merchants)] for code in terminal_codes]
     tx["customer_id"] = CUSTOMER_PREFIX + tx["customer_id"]
     people = data.customers.assign(customer_id=CUSTOMER_PREFIX + data.customers["customer_id"])
+    cut = pd.to_datetime(tx["timestamp"], utc=True) >= pd.Timestamp(timezone.now() - timedelta(days=live_days))
+    live_file.parent.mkdir(parents=True, exist_ok=True)
+    tx.loc[cut, [c for c in TRANSACTION_COLUMNS if c != "is_fraud"]].to_csv(live_file, index=False)
     with tempfile.TemporaryDirectory() as workdir:
         customers_csv = Path(workdir) / "customers.csv"
         transactions_csv = Path(workdir) / "transactions.csv"
         people[["customer_id", "country"]].to_csv(customers_csv, index=False)
-        tx[TRANSACTION_COLUMNS].to_csv(transactions_csv, index=False)
+        tx.loc[~cut, TRANSACTION_COLUMNS].to_csv(transactions_csv, index=False)
         return PaymentHistoryResult(
             customers=data_import(kind="customers", path=customers_csv, progress=progress),
             transactions=data_import(kind="transactions", path=transactions_csv, progress=progress),
+            live_rows=int(cut.sum()),
         )

@@ -30,7 +30,9 @@ class OrderAdmin(admin.ModelAdmin):
 
 @admin.register(Payment)
 class PaymentAdmin(admin.ModelAdmin):
-    list_display = ("transaction_id", "merchant", "customer", "amount", "currency", "country", "timestamp", "is_fraud", "label_source")
+    list_display = (
+        "transaction_id", "merchant", "customer", "amount", "currency", "country", "timestamp", "is_fraud", "label_source"
+    )
     list_filter = ("is_fraud", "label_source", "merchant", "merchant_category", "country")
     search_fields = ("transaction_id", "card_fingerprint", "device_id", "ip_address", "customer__external_id")
     list_select_related = ("merchant", "customer")

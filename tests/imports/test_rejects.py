@@ -173,4 +173,5 @@ def test_a_cell_too_large_for_csv_is_rejected_and_reading_goes_on(db, tmp_path, 
     path.write_text(f"customer_id,name\nC-1,{'x' * 200_000}\nC-2,Bo\n")
     report, rejects = import_file("customers", path)
     assert counts(report) == (2, 1, 0, 0, 1)
-    assert rejects[0]["rejected_line"] == "2" and rejects[0]["rejected_reason"].startswith("row: is not readable CSV (field larger")
+    assert rejects[0]["rejected_line"] == "2"
+    assert rejects[0]["rejected_reason"].startswith("row: is not readable CSV (field larger")

@@ -14,7 +14,9 @@ from apps.mlops.services import (
     training_run_start,
 )
 
-CARD = ModelCard(metrics={"auc": 0.9}, parameters={}, features=["amount"], data_start=None, data_end=None, row_counts={"train": 10})
+CARD = ModelCard(
+    metrics={"auc": 0.9}, parameters={}, features=["amount"], data_start=None, data_end=None, row_counts={"train": 10}
+)
 
 
 @pytest.fixture(autouse=True)

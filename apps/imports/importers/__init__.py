@@ -6,6 +6,7 @@ from apps.imports.importers.events import EventsImporter
 from apps.imports.importers.orders import OrdersImporter
 from apps.imports.importers.products import ProductsImporter
 from apps.imports.importers.reviews import ReviewsImporter
+from apps.imports.importers.scored_transactions import ScoredTransactionsImporter
 from apps.imports.importers.transactions import TransactionsImporter
 
 IMPORTERS: dict[str, type[Importer]] = {
@@ -15,6 +16,7 @@ IMPORTERS: dict[str, type[Importer]] = {
         CustomersImporter,
         OrdersImporter,
         TransactionsImporter,
+        ScoredTransactionsImporter,
         EventsImporter,
         ReviewsImporter,
         ChargebacksImporter,
