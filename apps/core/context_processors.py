@@ -29,6 +29,8 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Customers", "customers:customer-list"),
     NavItem("Reviews", "reviews:review-list"),
     NavItem("Fraud queue", "fraud:queue"),
+    NavItem("Risk settings", "fraud:risk-settings"),
+    NavItem("Webhooks", "fraud:webhooks"),
     NavItem("Models", "mlops:model-list"),
 ]
 

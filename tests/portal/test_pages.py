@@ -23,9 +23,10 @@ def _nav_labels(response) -> list[str]:
 
 
 def test_navigation_follows_the_roles_each_page_allows(login, staff_a, analyst, agent):
-    assert _nav_labels(login(staff_a).get("/")) == ["Dashboard", "Catalog", "Orders", "Customers", "Reviews"]
-    assert _nav_labels(login(analyst).get("/")) == ["Dashboard", "Orders", "Fraud queue", "Models"]
-    assert _nav_labels(login(agent).get("/")) == ["Dashboard", "Orders", "Customers"]
+    fraud_settings = ["Risk settings", "Webhooks"]
+    assert _nav_labels(login(staff_a).get("/")) == ["Dashboard", "Catalog", "Orders", "Customers", "Reviews", *fraud_settings]
+    assert _nav_labels(login(analyst).get("/")) == ["Dashboard", "Orders", "Fraud queue", *fraud_settings, "Models"]
+    assert _nav_labels(login(agent).get("/")) == ["Dashboard", "Orders", "Customers", *fraud_settings]
     assert login(analyst).get("/catalog/").status_code == 403
     assert login(agent).get("/reviews/").status_code == 403
 
