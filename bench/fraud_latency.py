@@ -136,7 +136,7 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-SERVER_ENV = {"DJANGO_DEBUG": "false", "DB_CONN_MAX_AGE": "0", "LOG_LEVEL": "WARNING"}
+SERVER_ENV = {"DJANGO_DEBUG": "false", "DB_CONN_MAX_AGE": "0", "DB_POOL": "true", "LOG_LEVEL": "WARNING"}
 """As production: no per-query debug bookkeeping. Persistent connections (CONN_MAX_AGE > 0) leak
 one connection per request under ASGI (each request runs in a fresh thread context), so none."""
 

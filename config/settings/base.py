@@ -92,6 +92,12 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["OPTIONS"]["timeout"] = 30
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USING_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+if USING_POSTGRES and env.bool("DB_POOL", default=False):
+    # psycopg 3's pool (Django 5.1+): each request borrows an open connection instead of paying a
+    # new connect + auth; persistent CONN_MAX_AGE connections leak under ASGI, a pool does not.
+    # https://docs.djangoproject.com/en/5.2/ref/databases/#connection-pool
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": env.int("DB_POOL_MAX", default=10)}
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
