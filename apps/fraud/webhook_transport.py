@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
+import socket
 import time
+from urllib.parse import urlsplit
 
 import requests
 from django.core.serializers.json import DjangoJSONEncoder
@@ -50,8 +53,32 @@ def webhook_signature(*, secret: str, body: bytes, timestamp: int) -> str:
     return f"t={timestamp},v1={digest}"
 
 
-def webhook_post(*, url: str, secret: str, body: bytes, event: str, delivery_id: int, timeout: float) -> int:
+def public_destination_check(url: str) -> None:
+    """Refuse URLs whose host resolves to a loopback, private, link-local or reserved address.
+
+    A merchant registers the URL, so without this a webhook could probe the platform's own network
+    (metadata services, Redis, the admin). The check runs before each attempt; a host that resolves
+    differently at connection time (DNS rebinding) still needs an egress firewall, as docs/fraud.md says.
+    """
+    host = urlsplit(url).hostname
+    if not host:
+        raise WebhookPermanentError("the URL has no host")
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except socket.gaierror as exc:
+        raise WebhookTransientError(f"cannot resolve {host}: {exc}") from exc
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+        if not ip.is_global:
+            raise WebhookPermanentError(f"{host} resolves to {ip}, a non-public address; webhooks only go to the internet")
+
+
+def webhook_post(
+    *, url: str, secret: str, body: bytes, event: str, delivery_id: int, timeout: float, allow_private: bool = False
+) -> int:
     """POST the signed body; return the 2xx status code or raise a transient or permanent error."""
+    if not allow_private:
+        public_destination_check(url)
     headers = {
         "Content-Type": "application/json",
         "User-Agent": "ShopSignal-Webhooks/1",

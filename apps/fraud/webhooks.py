@@ -65,6 +65,7 @@ def webhook_attempt(*, delivery_id: int) -> WebhookDelivery:
             event=delivery.event,
             delivery_id=delivery.pk,
             timeout=settings.FRAUD_WEBHOOK_TIMEOUT_SECONDS,
+            allow_private=settings.FRAUD_WEBHOOK_ALLOW_PRIVATE,
         )
     except (WebhookTransientError, WebhookPermanentError) as exc:
         delivery.last_status_code = exc.status_code

@@ -165,6 +165,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # jitter between tries) before it becomes a dead letter the merchant can redeliver by hand.
 FRAUD_WEBHOOK_MAX_ATTEMPTS = env.int("FRAUD_WEBHOOK_MAX_ATTEMPTS", default=6)
 FRAUD_WEBHOOK_TIMEOUT_SECONDS = env.float("FRAUD_WEBHOOK_TIMEOUT_SECONDS", default=5.0)
+# Webhooks to loopback/private addresses are refused (SSRF); only a local test receiver needs them.
+FRAUD_WEBHOOK_ALLOW_PRIVATE = env.bool("FRAUD_WEBHOOK_ALLOW_PRIVATE", default=False)
 
 # --- Fraud scoring (docs/fraud.md): the model's time budget per call before rules-only fallback,
 # how long idle velocity state stays in Redis, how often label counts are reloaded, the longest a

@@ -9,7 +9,7 @@ from django.db import transaction
 from apps.core.models import AuditLog
 from apps.fraud.models import WebhookDelivery, WebhookEndpoint
 from apps.fraud.tasks import webhook_retry_delay
-from apps.fraud.webhook_transport import webhook_signature
+from apps.fraud.webhook_transport import WebhookPermanentError, public_destination_check, webhook_signature
 from apps.fraud.webhooks import webhook_endpoint_create, webhook_redeliver, webhooks_enqueue
 from tests.fraud.webhook_receiver import WebhookReceiver
 
@@ -108,6 +108,28 @@ def test_client_errors_are_not_retried(merchant_a, staff_a, django_capture_on_co
     assert len(receiver.received) == 1
     delivery = WebhookDelivery.objects.get()
     assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("dead", 1, 410)
+
+
+def test_private_destinations_are_refused_without_sending(merchant_a, staff_a, settings, django_capture_on_commit_callbacks):
+    """SSRF guard: a merchant-registered URL on loopback never receives the signed request."""
+    settings.FRAUD_WEBHOOK_ALLOW_PRIVATE = False
+    with WebhookReceiver(statuses=[200]) as receiver:
+        _endpoint(merchant_a, receiver.url, staff_a)
+        _enqueue(django_capture_on_commit_callbacks, merchant_a)
+    assert receiver.received == []
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.attempts) == ("dead", 1)
+    assert "non-public address" in delivery.last_error
+
+
+@pytest.mark.parametrize("url", ["http://10.0.0.5/hook", "http://169.254.169.254/latest", "http://[::1]:8000/x"])
+def test_public_destination_check_refuses_private_ranges(url):
+    with pytest.raises(WebhookPermanentError, match="non-public"):
+        public_destination_check(url)
+
+
+def test_public_destination_check_accepts_a_public_address():
+    public_destination_check("https://8.8.8.8/hook")
 
 
 def test_redeliver_gives_a_dead_letter_fresh_attempts(merchant_a, staff_a, settings, django_capture_on_commit_callbacks):
