@@ -12,6 +12,9 @@ class EventType(models.TextChoices):
     PURCHASE = "purchase"
     WISHLIST = "wishlist"
     SEARCH = "search"
+    # A recommendation list shown, and a click on one of its items (A/B attribution).
+    IMPRESSION = "impression"
+    CLICK = "click"
 
 
 class Event(models.Model):
@@ -28,6 +31,9 @@ class Event(models.Model):
     value = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     timestamp = models.DateTimeField()
     properties = models.JSONField(default=dict, blank=True)
+    # The id of the recommendation (or other experiment exposure) that led to this event, so
+    # impressions, clicks and purchases are attributed to the variant that served them.
+    recommendation_id = models.CharField(max_length=64, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MerchantScopedQuerySet.as_manager()

@@ -16,6 +16,7 @@ from apps.catalog.models import Product
 from apps.customers.models import link_customers
 from apps.customers.services import customers_ensure
 from apps.events.models import Event
+from apps.events.signals import events_created
 from apps.merchants.models import Merchant
 
 
@@ -32,6 +33,7 @@ class EventRow:
     query: str = ""
     value: Decimal | None = None
     properties: dict = field(default_factory=dict)
+    recommendation_id: str = ""
 
 
 @dataclass
@@ -138,6 +140,7 @@ def events_ingest(
                     value=r.row.value,
                     timestamp=r.row.timestamp,
                     properties=r.row.properties,
+                    recommendation_id=r.row.recommendation_id,
                 )
                 for r in fresh
             ],
@@ -145,6 +148,9 @@ def events_ingest(
             batch_size=2000,
         )
         link_customers({(r.merchant_id, customer_ids.get(r.row.customer_external_id)) for r in fresh})
+        if fresh and events_created.has_listeners(Event):
+            created = Event.objects.filter(external_id__in=[r.row.external_id for r in fresh])
+            transaction.on_commit(lambda: events_created.send(sender=Event, events=list(created)))
     result.created = len(fresh)
     return result
 

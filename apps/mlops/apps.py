@@ -8,6 +8,10 @@ class MlopsConfig(AppConfig):
 
     def ready(self) -> None:
         from apps.core.health import MODEL_STATUS_PROVIDERS
+        from apps.core.schedules import periodic_job
+        from apps.mlops.pipeline import TRAINING_SCHEDULES
         from apps.mlops.selectors import model_health
 
         MODEL_STATUS_PROVIDERS.append(model_health)
+        for name, crontab in TRAINING_SCHEDULES.items():
+            periodic_job(f"Train {name} model", "mlops.train_scheduled", args=(name,), **crontab)

@@ -28,6 +28,12 @@ TRAINERS: dict[str, str] = {
     "fraud": "apps.fraud.training.fraud_train",
 }
 
+# Model name -> when beat retrains it (CrontabSchedule fields, in TIME_ZONE). Created as
+# django-celery-beat rows after migrate (apps.core.schedules), then editable in the admin.
+TRAINING_SCHEDULES: dict[str, dict[str, str]] = {
+    "fraud": {"minute": "30", "hour": "3", "day_of_week": "0"},  # weekly, Sunday 03:30
+}
+
 ProgressReporter = Callable[[float, str], None]
 """report(progress in 0..1, message): updates the run's progress bar and log."""
 

@@ -7,7 +7,8 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from apps.mlops.models import TrainingRun
-from apps.mlops.pipeline import TrainingOptions, training_execute
+from apps.mlops.pipeline import TrainingOptions, training_execute, training_request
+from apps.mlops.services import TrainingAlreadyRunning
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +48,17 @@ def train_task(self, name: str, run_id: int) -> dict:
         logger.exception("mlops.train %s run %s failed", name, run_id)
         return _failed(run_id)
     return {"run": run_id, "status": "succeeded", "version": outcome.version.version, "promoted": outcome.promoted}
+
+
+@shared_task(name="mlops.train_scheduled", ignore_result=True)
+def train_scheduled_task(name: str) -> str:
+    """Beat's entry point: queue a run of `name` unless one is already queued or running."""
+    try:
+        run = training_request(name=name)
+    except TrainingAlreadyRunning:
+        logger.info("mlops.train_scheduled %s: a run is already active, skipped", name)
+        return "skipped"
+    return f"queued run {run.pk}"
 
 
 def _failed(run_id: int) -> dict:

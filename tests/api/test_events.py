@@ -101,3 +101,24 @@ def test_events_are_listed_newest_first(api_a, product_a):
     api_a.post(URL, [_event(1, product_a, timestamp="2024-01-01T00:00:00Z"), _event(2, product_a)], format="json")
     rows = api_a.get(URL).json()["results"]
     assert [row["event_id"] for row in rows] == ["ev-2", "ev-1"]
+
+
+def test_new_events_are_announced_after_commit_and_replays_are_not(api_a, product_a, django_capture_on_commit_callbacks):
+    from apps.events.signals import events_created
+
+    received: list[list[str]] = []
+
+    def listener(sender, events, **kwargs):
+        received.append([e.external_id for e in events])
+
+    events_created.connect(listener)
+    try:
+        body = _event(1, product_a, event_type="click", recommendation_id="rec-9")
+        with django_capture_on_commit_callbacks(execute=True):
+            api_a.post(URL, body, format="json")
+        with django_capture_on_commit_callbacks(execute=True):
+            api_a.post(URL, body, format="json")
+    finally:
+        events_created.disconnect(listener)
+    assert received == [["ev-1"]]
+    assert Event.objects.get(external_id="ev-1").recommendation_id == "rec-9"

@@ -16,7 +16,7 @@ from apps.mlops.pipeline import (
     training_start_and_execute,
 )
 from apps.mlops.services import ModelCard, TrainingAlreadyRunning, model_register, training_run_start
-from apps.mlops.tasks import MAX_RETRIES, train_task
+from apps.mlops.tasks import MAX_RETRIES, train_scheduled_task, train_task
 
 CARD = ModelCard({"auc_roc": 0.8}, {}, ["amount"], None, None, {"train": 3})
 FAILURES: list[BaseException] = []
@@ -107,6 +107,14 @@ def test_request_queues_the_task_after_commit(db, django_capture_on_commit_callb
     run.refresh_from_db()
     assert run.status == TrainingRun.Status.SUCCEEDED and run.task_id
     assert ModelVersion.objects.filter(name="tiny").count() == 1
+
+
+def test_scheduled_training_queues_a_run_and_skips_while_one_is_active(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        assert train_scheduled_task("tiny").startswith("queued run")
+    assert TrainingRun.objects.get(name="tiny").status == TrainingRun.Status.SUCCEEDED
+    training_run_start(name="tiny")
+    assert train_scheduled_task("tiny") == "skipped"
 
 
 def test_task_called_directly_trains_once_and_is_idempotent(db, platform_admin):

@@ -27,6 +27,7 @@ class EventOutputSerializer(serializers.ModelSerializer):
             "query",
             "value",
             "properties",
+            "recommendation_id",
             "created_at",
         ]
 
@@ -46,6 +47,12 @@ class EventInputSerializer(serializers.Serializer):
     query = serializers.CharField(max_length=300, required=False, allow_blank=True)
     value = MoneyField(required=False, allow_null=True)
     properties = JSONObjectField(required=False)
+    recommendation_id = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        help_text="The recommendation_id of the recommendation list that led to this impression, click or purchase.",
+    )
 
     def to_internal_value(self, data) -> EventRow:
         values = super().to_internal_value(data)
@@ -61,6 +68,7 @@ class EventInputSerializer(serializers.Serializer):
             query=values.get("query", ""),
             value=values.get("value"),
             properties=values.get("properties", {}),
+            recommendation_id=values.get("recommendation_id", ""),
         )
 
 

@@ -29,6 +29,7 @@ COPIED_FIELDS = (
     "value",
     "timestamp",
     "properties",
+    "recommendation_id",
 )
 
 
@@ -78,6 +79,7 @@ def events_copy_ingest(*, rows: list[EventRow]) -> EventIngestResult:
                         r.row.value,
                         r.row.timestamp,
                         json.dumps(r.row.properties),
+                        r.row.recommendation_id,
                     )
                 )
         # Insert, and link each new event's customer to its merchant as link_customers would, in one statement.
