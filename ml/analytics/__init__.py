@@ -1,0 +1,1 @@
+"""Framework-free analytics maths shared by dashboards, review trends and model monitoring."""
