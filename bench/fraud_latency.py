@@ -22,6 +22,7 @@ Targets on the 2-core machine: p99 < 25 ms at 100 requests/s, >= 2,000 payments/
 from __future__ import annotations
 
 import argparse
+import cProfile
 import http.client
 import json
 import os
@@ -62,6 +63,7 @@ def main() -> None:
         "history can send most payments to review, which is no queue anyone runs; a negative value keeps the model's.",
     )
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--profile", metavar="FILE", help="Write a cProfile of the batched in-process scoring to FILE.")
     parser.add_argument("--database-url", help="A throwaway database (default: a fresh SQLite file in a temp dir).")
     parser.add_argument("--redis-url", default="", help="Redis for the live velocity state (default: none).")
     args = parser.parse_args()
@@ -103,16 +105,17 @@ def main() -> None:
     if len(bodies) < needed:
         sys.exit(f"the last week holds {len(bodies):,} payments, {needed:,} are needed: raise --customers")
     token = _admin_token()
-    port = _free_port()
-    server = _start_server(port, workdir, workers=args.workers)
-    try:
-        _drive(port, token, bodies[:200], rate=args.rate, clients=args.clients)  # warm-up: connections, caches, model
-        timed = _drive(port, token, bodies[200 : 200 + args.requests], rate=args.rate, clients=args.clients)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-    _report_http(timed, rate=args.rate, clients=args.clients, workers=args.workers, redis=bool(args.redis_url))
-    _in_process(bodies[200 + args.requests : needed], batch_size=args.batch_size)
+    if args.requests:
+        port = _free_port()
+        server = _start_server(port, workdir, workers=args.workers)
+        try:
+            _drive(port, token, bodies[:200], rate=args.rate, clients=args.clients)  # warm-up: connections, caches, model
+            timed = _drive(port, token, bodies[200 : 200 + args.requests], rate=args.rate, clients=args.clients)
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+        _report_http(timed, rate=args.rate, clients=args.clients, workers=args.workers, redis=bool(args.redis_url))
+    _in_process(bodies[200 + args.requests : needed], batch_size=args.batch_size, profile=args.profile)
 
 
 def _flush_velocity() -> None:
@@ -235,7 +238,7 @@ def _report_http(result: dict, *, rate: float, clients: int, workers: int, redis
     print(f"  target         p99 (from due time) < 25 ms at 100 req/s: {verdict}")
 
 
-def _in_process(bodies: list[dict], *, batch_size: int) -> None:
+def _in_process(bodies: list[dict], *, batch_size: int, profile: str | None = None) -> None:
     """The scoring service without HTTP: single calls, then batches (validated like the API does)."""
     from apps.accounts.models import User
     from apps.fraud.api.serializers import PaymentScoreInputSerializer
@@ -254,11 +257,18 @@ def _in_process(bodies: list[dict], *, batch_size: int) -> None:
         payments_score(requests=[request])
     single_rate = len(single) / (time.perf_counter() - started)
 
+    profiler = cProfile.Profile() if profile else None
     started = time.perf_counter()
     results = []
     for offset in range(0, len(batched), batch_size):
+        if profiler:
+            profiler.enable()
         results += payments_score(requests=batched[offset : offset + batch_size])
+        if profiler:
+            profiler.disable()
     batch_rate = len(batched) / (time.perf_counter() - started)
+    if profiler:
+        profiler.dump_stats(profile)
     fallbacks = sum("FALLBACK" in r.assessment.flags for r in results)
     print(f"\nin process ({len(single):,} single, {len(batched):,} in batches of {batch_size:,}; "
           f"{fallbacks} fallbacks in batches)")

@@ -33,7 +33,7 @@ class Event(models.Model):
     properties = models.JSONField(default=dict, blank=True)
     # The id of the recommendation (or other experiment exposure) that led to this event, so
     # impressions, clicks and purchases are attributed to the variant that served them.
-    recommendation_id = models.CharField(max_length=64, blank=True, db_index=True)
+    recommendation_id = models.CharField(max_length=64, blank=True, default="", db_default="", db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MerchantScopedQuerySet.as_manager()
