@@ -22,7 +22,7 @@ def iso_datetime(value: str) -> datetime:
 
 
 class Command(BaseCommand):
-    help = "Train a model (fraud) on the stored history, register it as a new version and promote it if it is better."
+    help = "Train a model on the stored history, register it as a new version and promote it if it is better."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name", help=f"The model to train: {', '.join(sorted(TRAINERS))}.")
