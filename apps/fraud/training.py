@@ -23,10 +23,11 @@ from apps.fraud.scoring import PRODUCTION_MODEL_NAME
 from apps.fraud.selectors import payments_frame
 from apps.mlops.pipeline import ProgressReporter, TrainingOptions, TrainingOutcome, TrainingRefused
 from apps.mlops.selectors import production_model, production_version
-from apps.mlops.services import ModelCard, model_promote, model_register
+from apps.mlops.services import ModelCard, json_safe, model_promote, model_register
 from ml.fraud.features import FEATURE_NAMES, features_for_history
 from ml.fraud.model import CARD_PRECISION_K, TimeSplit, TrainResult, time_split, train_fraud_model
 from ml.fraud.velocity import DEFAULT_LABEL_DELAY_DAYS
+from ml.monitoring.drift import reference_profile
 
 MIN_ROWS = 1_000
 """Fewer payments than this cannot fill the time-ordered folds with enough genuine behaviour."""
@@ -65,9 +66,8 @@ def fraud_train(*, options: TrainingOptions, report: ProgressReporter) -> Traini
     report(0.8, "comparing with the production model on the same validation window")
     comparison = production_compare(features=features, history=history, result=result)
     report(0.9, "registering the model")
-    version = model_register(
-        name=PRODUCTION_MODEL_NAME, obj=result.model, card=_card(history, result, comparison), trained_by=options.actor
-    )
+    card = _card(history, result, comparison, reference=drift_reference(features=features, history=history, result=result))
+    version = model_register(name=PRODUCTION_MODEL_NAME, obj=result.model, card=card, trained_by=options.actor)
     promoted, reason = _promotion_decision(comparison, force=options.promote)
     if promoted:
         model_promote(version=version, actor=options.actor)
@@ -118,6 +118,19 @@ def production_compare(*, features: pd.DataFrame, history: pd.DataFrame, result:
     return Comparison(current.version, candidate, float(average_precision_score(labels, scores)), "same validation rows")
 
 
+def drift_reference(*, features: pd.DataFrame, history: pd.DataFrame, result: TrainResult) -> dict:
+    """What monitoring compares live traffic with: the training rows' features and the validation rows' scores.
+
+    Scores come from the held-out window because training rows are scored over-confidently.
+    """
+    masks = result.split.masks(history["timestamp"])
+    names = list(result.feature_names)
+    profile = reference_profile(features.loc[masks["train"], names].to_numpy(dtype=np.float64), names)
+    scores = result.model.score(features.loc[masks["thresholds"], names].to_numpy(dtype=np.float64))
+    profile["features"]["score"] = reference_profile(scores.reshape(-1, 1), ["score"])["features"]["score"]
+    return json_safe(profile)
+
+
 def _promotion_decision(comparison: Comparison, *, force: bool) -> tuple[bool, str]:
     figures = f"average precision {comparison.candidate_average_precision:.4f}"
     if comparison.production_average_precision is not None:
@@ -133,7 +146,7 @@ def _promotion_decision(comparison: Comparison, *, force: bool) -> tuple[bool, s
     return False, f"not promoted: does not beat production ({figures})"
 
 
-def _card(history: pd.DataFrame, result: TrainResult, comparison: Comparison) -> ModelCard:
+def _card(history: pd.DataFrame, result: TrainResult, comparison: Comparison, *, reference: dict) -> ModelCard:
     thresholds = result.thresholds
     labelled = history["is_fraud"].notna()
     return ModelCard(
@@ -171,6 +184,7 @@ def _card(history: pd.DataFrame, result: TrainResult, comparison: Comparison) ->
             "labelled": int(labelled.sum()),
             "frauds": int(history["is_fraud"].eq(True).sum()),
         },
+        reference=reference,
     )
 
 
@@ -193,16 +207,3 @@ def _summary(result: TrainResult, comparison: Comparison) -> list[tuple[str, str
 
 def _figure(value: float | None) -> str:
     return "-" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.4f}"
-
-
-def json_safe(value):
-    """NaN and infinities become null (PostgreSQL's jsonb refuses them); numpy scalars become Python's."""
-    if isinstance(value, dict):
-        return {str(key): json_safe(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [json_safe(item) for item in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value

@@ -15,3 +15,5 @@ class MlopsConfig(AppConfig):
         MODEL_STATUS_PROVIDERS.append(model_health)
         for name, crontab in TRAINING_SCHEDULES.items():
             periodic_job(f"Train {name} model", "mlops.train_scheduled", args=(name,), **crontab)
+        periodic_job("Check production models for drift", "mlops.monitor", minute="15", hour="4")
+        from apps.mlops import metrics  # noqa: F401  (registers the model collectors with Prometheus)

@@ -23,6 +23,9 @@ class ModelVersion(models.Model):
     data_start = models.DateTimeField(null=True, blank=True)
     data_end = models.DateTimeField(null=True, blank=True)
     row_counts = models.JSONField(default=dict, blank=True, help_text="rows used for training / validation")
+    reference = models.JSONField(
+        default=dict, blank=True, help_text="training-data profile of each feature and the score, for drift monitoring"
+    )
     artifact = models.FileField(upload_to="models/", max_length=300)
     checksum = models.CharField(max_length=64, help_text="SHA-256 of the artifact, verified at load")
     trained_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -72,3 +75,54 @@ class TrainingRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} run {self.pk} ({self.status})"
+
+
+class PredictionLog(models.Model):
+    """One sampled prediction of a production model: its numeric inputs (in the version's feature order) and score.
+
+    The inputs are packed little-endian float64 (`numpy.tobytes`): a daily check reads a
+    hundred thousand of them, which as JSON lists would cost seconds of parsing.
+
+    Models whose predictions are stored anyway (fraud assessments) are monitored from those
+    rows instead (see apps.mlops.monitoring.PREDICTION_SOURCES); this table serves the rest.
+    """
+
+    model_version = models.ForeignKey(ModelVersion, on_delete=models.CASCADE, related_name="predictions")
+    features = models.BinaryField()
+    score = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["model_version", "created_at"], name="predictionlog_version_time")]
+
+    def __str__(self) -> str:
+        return f"prediction of {self.model_version_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class DriftReport(models.Model):
+    """Drift of a production model's recent inputs and scores against its training reference."""
+
+    class Status(models.TextChoices):
+        OK = "ok"
+        WARNING = "warning"
+        ALERT = "alert"
+        NO_DATA = "no_data"
+
+    model_version = models.ForeignKey(ModelVersion, on_delete=models.CASCADE, related_name="drift_reports")
+    window_start = models.DateTimeField()
+    window_end = models.DateTimeField()
+    rows = models.PositiveIntegerField(default=0)
+    features = models.JSONField(default=list, blank=True, help_text="per feature: psi, ks_statistic, ks_p_value, severity")
+    score = models.JSONField(null=True, blank=True, help_text="drift of the score distribution")
+    performance = models.JSONField(default=dict, blank=True, help_text="labelled performance in the window, when known")
+    max_psi = models.FloatField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices)
+    reasons = models.JSONField(default=list, blank=True, help_text="why the status is warning or alert, in words")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"drift of {self.model_version} at {self.window_end:%Y-%m-%d %H:%M}: {self.status}"

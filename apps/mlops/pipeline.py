@@ -25,13 +25,24 @@ if TYPE_CHECKING:
 # Model name -> dotted path of its trainer. Dotted paths keep the registry free of imports of the
 # apps that own the models (mlops must not depend on fraud), and load a trainer only when used.
 TRAINERS: dict[str, str] = {
+    # In training order (train_all): segments before recommendations, whose segment source reads them.
     "fraud": "apps.fraud.training.fraud_train",
+    "segments": "apps.segments.training.segments_train",
+    "recommendations": "apps.recommendations.training.recommendations_train",
+    "sentiment": "apps.reviews.training.sentiment_train",
+    "tagging": "apps.catalog.training.tagging_train",
+    "chat_intents": "apps.chat.training.chat_intents_train",
+    "alerts": "apps.alerts.training.alerts_train",  # retrained by its own staleness job (apps.alerts.apps)
 }
 
 # Model name -> when beat retrains it (CrontabSchedule fields, in TIME_ZONE). Created as
 # django-celery-beat rows after migrate (apps.core.schedules), then editable in the admin.
 TRAINING_SCHEDULES: dict[str, dict[str, str]] = {
     "fraud": {"minute": "30", "hour": "3", "day_of_week": "0"},  # weekly, Sunday 03:30
+    "recommendations": {"minute": "15", "hour": "3"},  # nightly 03:15, after segments: new products, fresh trends
+    "tagging": {"minute": "45", "hour": "4", "day_of_week": "1"},  # weekly, Monday 04:45: picks up tag decisions
+    "segments": {"minute": "45", "hour": "2"},  # nightly 02:45, before the recommendations run
+    "sentiment": {"minute": "50", "hour": "3", "day_of_week": "3"},  # weekly, Wednesday 03:50
 }
 
 ProgressReporter = Callable[[float, str], None]

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from apps.mlops.artifacts import load_verified
-from apps.mlops.models import ModelVersion, Stage, TrainingRun
+from apps.mlops.models import DriftReport, ModelVersion, Stage, TrainingRun
 
 logger = logging.getLogger(__name__)
 _cache: dict[str, tuple[int, Any]] = {}
@@ -61,3 +61,8 @@ def model_version_list(*, name: str | None = None) -> QuerySet[ModelVersion]:
 def training_run_list(*, name: str | None = None) -> QuerySet[TrainingRun]:
     runs = TrainingRun.objects.select_related("model_version", "requested_by")
     return runs.filter(name=name) if name else runs
+
+
+def drift_report_list(*, name: str | None = None) -> QuerySet[DriftReport]:
+    reports = DriftReport.objects.select_related("model_version")
+    return reports.filter(model_version__name=name) if name else reports

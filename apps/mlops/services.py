@@ -1,10 +1,12 @@
 """Registering, promoting and tracking training runs of models."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -24,6 +26,24 @@ class ModelCard:
     data_start: datetime | None
     data_end: datetime | None
     row_counts: dict
+    reference: dict = field(default_factory=dict)
+    """`ml.monitoring.drift.reference_profile` of the training features (and "score"), for drift checks."""
+
+
+def json_safe(value):
+    """NaN and infinities become null (PostgreSQL's jsonb refuses them); numpy scalars become Python's.
+
+    For what trainers put in a ModelCard (metrics, parameters, reference profiles).
+    """
+    if isinstance(value, dict):
+        return {str(key): json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(item) for item in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 def model_register(*, name: str, obj: Any, card: ModelCard, trained_by=None, attempts: int = 3) -> ModelVersion:
@@ -46,6 +66,7 @@ def model_register(*, name: str, obj: Any, card: ModelCard, trained_by=None, att
             data_start=card.data_start,
             data_end=card.data_end,
             row_counts=card.row_counts,
+            reference=card.reference,
             checksum=checksum,
             trained_by=trained_by,
         )

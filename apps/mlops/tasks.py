@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from apps.mlops.models import TrainingRun
@@ -18,7 +19,15 @@ MAX_RETRIES = 3
 RETRY_DELAY_SECONDS = 60
 
 
-@shared_task(bind=True, name="mlops.train", acks_late=True, max_retries=MAX_RETRIES, ignore_result=False)
+@shared_task(
+    bind=True,
+    name="mlops.train",
+    acks_late=True,
+    max_retries=MAX_RETRIES,
+    ignore_result=False,
+    soft_time_limit=settings.CELERY_TRAINING_SOFT_TIME_LIMIT,
+    time_limit=settings.CELERY_TRAINING_SOFT_TIME_LIMIT + 300,
+)
 def train_task(self, name: str, run_id: int) -> dict:
     """Train `name` for the queued run `run_id`.
 
@@ -64,3 +73,11 @@ def train_scheduled_task(name: str) -> str:
 def _failed(run_id: int) -> dict:
     run = TrainingRun.objects.get(pk=run_id)
     return {"run": run_id, "status": run.status, "reason": run.message}
+
+
+@shared_task(name="mlops.monitor", ignore_result=True)
+def monitor_task() -> list[str]:
+    """Beat's daily drift check of every production model (see apps.mlops.monitoring)."""
+    from apps.mlops.monitoring import drift_check_all
+
+    return [f"{report.model_version}: {report.status}" for report in drift_check_all()]

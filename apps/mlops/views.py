@@ -10,15 +10,31 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.dashboard.access import staff_page
 from apps.dashboard.charts import Chart, EmptyState, figure_json
-from apps.mlops.charts import metrics_figure
-from apps.mlops.models import ModelVersion, TrainingRun
+from apps.mlops.charts import drift_history_figure, feature_psi_figure, headline_metrics, metric_label, metrics_figure
+from apps.mlops.models import ModelVersion, Stage, TrainingRun
+from apps.mlops.monitoring import drift_check
 from apps.mlops.permissions import MODEL_STAFF_ROLES, PROMOTER_ROLES, may_promote
 from apps.mlops.pipeline import TRAINERS, UnknownModel, training_request
-from apps.mlops.selectors import ACTIVE_RUN_STATUSES, model_names, model_version_list, training_run_list
+from apps.mlops.selectors import (
+    ACTIVE_RUN_STATUSES,
+    drift_report_list,
+    model_names,
+    model_version_list,
+    production_version,
+    training_run_list,
+)
 from apps.mlops.services import NothingToRollBack, TrainingAlreadyRunning, model_promote, model_rollback
 
 VERSIONS_SHOWN = 20
 RUNS_SHOWN = 5
+REPORTS_CHARTED = 30
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    version: ModelVersion
+    metrics: list[float | None]
+    """The panel's headline metrics of this version, in column order."""
 
 
 @dataclass(frozen=True)
@@ -28,6 +44,8 @@ class ModelPanel:
     runs: list[TrainingRun]
     chart: Chart
     trainable: bool
+    metric_labels: list[str]
+    rows: list[VersionRow]
 
     @property
     def active_run(self) -> TrainingRun | None:
@@ -40,17 +58,27 @@ class ModelPanel:
 
 def _panel(name: str) -> ModelPanel:
     versions = list(model_version_list(name=name).order_by("-version")[:VERSIONS_SHOWN])
+    keys = headline_metrics(name, versions)
     chart = Chart(
         f"chart-metrics-{name}",
         "Validation metrics by version",
-        figure_json(metrics_figure(versions)),
+        figure_json(metrics_figure(versions, keys)),
         has_data=len(versions) > 0,
         empty=EmptyState(
             "No version trained yet. Train one with the button above or from the terminal.", f"python manage.py train {name}"
         ),
         wide=True,
     )
-    return ModelPanel(name, versions, list(training_run_list(name=name)[:RUNS_SHOWN]), chart, trainable=name in TRAINERS)
+    rows = [VersionRow(version, [version.metrics.get(key) for key in keys]) for version in versions]
+    return ModelPanel(
+        name,
+        versions,
+        list(training_run_list(name=name)[:RUNS_SHOWN]),
+        chart,
+        trainable=name in TRAINERS,
+        metric_labels=[metric_label(key) for key in keys],
+        rows=rows,
+    )
 
 
 @require_GET
@@ -94,3 +122,51 @@ def model_roll_back(request, name: str):
     else:
         messages.success(request, f"Rolled back: {version.name} v{version.version} is in production again.")
     return redirect("mlops:model-list")
+
+
+@dataclass(frozen=True)
+class MonitoringPanel:
+    version: ModelVersion
+    latest: object | None
+    charts: list[Chart]
+
+
+def _monitoring_panel(version: ModelVersion) -> MonitoringPanel:
+    reports = list(drift_report_list(name=version.name).filter(model_version=version)[:REPORTS_CHARTED])
+    latest = reports[0] if reports else None
+    no_report = EmptyState("No drift check yet: the daily task runs at 04:15, or press Check now.", "")
+    charts = [
+        Chart(
+            f"chart-psi-{version.name}",
+            "Feature drift in the latest check (PSI, worst first)",
+            figure_json(feature_psi_figure(latest.features if latest else [])),
+            has_data=bool(latest and latest.features),
+            empty=no_report,
+        ),
+        Chart(
+            f"chart-drift-{version.name}",
+            "Drift and labelled performance, check by check",
+            figure_json(drift_history_figure(reports)),
+            has_data=any(report.max_psi is not None for report in reports),
+            empty=no_report,
+        ),
+    ]
+    return MonitoringPanel(version, latest, charts)
+
+
+@require_GET
+@staff_page(roles=MODEL_STAFF_ROLES)
+def monitoring(request):
+    versions = ModelVersion.objects.filter(stage=Stage.PRODUCTION).order_by("name")
+    return render(request, "mlops/monitoring.html", {"panels": [_monitoring_panel(version) for version in versions]})
+
+
+@require_POST
+@staff_page(roles=MODEL_STAFF_ROLES)
+def monitoring_check(request, name: str):
+    version = production_version(name=name)
+    if version is None:
+        raise Http404(f"{name} has no production version")
+    report = drift_check(version=version)
+    messages.success(request, f"Drift check of {version.name} v{version.version}: {report.get_status_display().lower()}.")
+    return redirect("mlops:monitoring")

@@ -77,6 +77,9 @@ def test_training_registers_a_version_with_its_card(history):
     assert version.row_counts["payments"] == history
     assert version.row_counts["frauds"] == Payment.objects.filter(is_fraud=True).count()  # analyst labels included
     assert version.data_start == Payment.objects.earliest("timestamp").timestamp
+    reference = version.reference["features"]
+    assert set(reference) == set(FEATURE_NAMES) | {"score"}  # the drift monitor's training profile
+    assert all(0.99 < sum(entry["shares"]) < 1.01 for entry in reference.values())
     loaded = selectors.production_model(name="fraud")
     assert loaded is None
     progress = [p for p, _ in messages]

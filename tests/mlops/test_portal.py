@@ -104,3 +104,15 @@ def test_analyst_may_not_promote(versions, analyst):
     assert _client(analyst).post(reverse("mlops:version-promote", args=[versions[1].pk])).status_code == 403
     versions[1].refresh_from_db()
     assert versions[1].stage == Stage.NONE
+
+
+def test_each_model_shows_its_own_headline_metrics(client, platform_admin):
+    from apps.mlops.charts import headline_metrics
+    from apps.mlops.services import ModelCard, model_register
+
+    card = ModelCard({"ndcg_at_10": 0.31, "precision_at_10": 0.12, "rows": 5000}, {}, [], None, None, {})
+    version = model_register(name="recs-like", obj=1, card=card)
+    assert headline_metrics("recs-like", [version]) == ["ndcg_at_10", "precision_at_10"]  # counts are not rates
+    client.force_login(platform_admin)
+    page = client.get("/models/").content.decode()
+    assert "ndcg@10" in page and "0.310" in page and "precision@10" in page

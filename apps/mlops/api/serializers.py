@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from apps.mlops.models import ModelVersion, TrainingRun
+from apps.mlops.models import DriftReport, ModelVersion, TrainingRun
 from apps.mlops.pipeline import TRAINERS
 
 
@@ -64,3 +64,46 @@ class TrainingRequestInputSerializer(serializers.Serializer):
 
 class RollbackInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=64, help_text="The model whose production version to roll back.")
+
+
+class FeatureDriftSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    psi = serializers.FloatField(help_text="Population stability index against the training reference.")
+    ks_statistic = serializers.FloatField(allow_null=True)
+    ks_p_value = serializers.FloatField(allow_null=True)
+    rows = serializers.IntegerField()
+    missing_share = serializers.FloatField()
+    severity = serializers.ChoiceField(choices=["ok", "warning", "alert"])
+
+
+class DriftReportOutputSerializer(serializers.ModelSerializer):
+    model = serializers.CharField(source="model_version.name")
+    model_version = serializers.IntegerField(source="model_version.version")
+    features = FeatureDriftSerializer(many=True, help_text="Worst PSI first.")
+    score = FeatureDriftSerializer(allow_null=True, help_text="Drift of the model's score distribution.")
+    performance = serializers.DictField(
+        child=serializers.FloatField(allow_null=True), help_text="Labelled performance (fraud: precision, recall)."
+    )
+    reasons = serializers.ListField(child=serializers.CharField())
+
+    class Meta:
+        model = DriftReport
+        fields = [
+            "id",
+            "model",
+            "model_version",
+            "status",
+            "reasons",
+            "window_start",
+            "window_end",
+            "rows",
+            "max_psi",
+            "features",
+            "score",
+            "performance",
+            "created_at",
+        ]
+
+
+class DriftCheckInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=64, help_text="The model whose production version to check now.")

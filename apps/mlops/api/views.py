@@ -1,4 +1,4 @@
-"""The model registry over the API: versions, training runs (with progress), train, promote, roll back."""
+"""The model registry over the API: versions, training runs (with progress), train, promote, roll back, drift."""
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
@@ -11,14 +11,17 @@ from rest_framework.response import Response
 
 from apps.core.api.errors import ErrorSerializer, error_responses
 from apps.mlops.api.serializers import (
+    DriftCheckInputSerializer,
+    DriftReportOutputSerializer,
     ModelVersionOutputSerializer,
     RollbackInputSerializer,
     TrainingRequestInputSerializer,
     TrainingRunOutputSerializer,
 )
+from apps.mlops.monitoring import drift_check
 from apps.mlops.permissions import IsModelPromoter, IsModelStaff
 from apps.mlops.pipeline import training_request
-from apps.mlops.selectors import model_version_list, training_run_list
+from apps.mlops.selectors import drift_report_list, model_version_list, production_version, training_run_list
 from apps.mlops.services import NothingToRollBack, TrainingAlreadyRunning, model_promote, model_rollback
 
 CONFLICT = {409: OpenApiResponse(response=ErrorSerializer, description="A run of this model is already queued or running.")}
@@ -107,3 +110,30 @@ class TrainingRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Regis
             raise Conflict(str(exc)) from exc
         # An eager (inline) task has already finished the run: answer with its final state.
         return Response(self.get_serializer(get_object_or_404(self.get_queryset(), pk=run.pk)).data, status=202)
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: DriftReportOutputSerializer(many=True), **error_responses(400)}),
+    retrieve=extend_schema(responses={200: DriftReportOutputSerializer, **error_responses(404)}),
+    check=extend_schema(
+        request=DriftCheckInputSerializer,
+        responses={201: DriftReportOutputSerializer, **error_responses(400)},
+        description="Check the production version of `name` for drift now (the daily task does it for every model).",
+    ),
+)
+class DriftReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RegistryViewSet):
+    serializer_class = DriftReportOutputSerializer
+    filterset_fields = ["status"]
+    ordering_fields = ["created_at"]
+    ordering = ["-created_at", "-id"]
+
+    def get_queryset(self):
+        return drift_report_list(name=self.request.query_params.get("model") or None)
+
+    @action(detail=False, methods=["post"])
+    def check(self, request: Request) -> Response:
+        name = self.validated_input(DriftCheckInputSerializer)["name"]
+        version = production_version(name=name)
+        if version is None:
+            raise exceptions.ValidationError({"name": [f"{name!r} has no production version."]})
+        return Response(self.get_serializer(drift_check(version=version)).data, status=status.HTTP_201_CREATED)

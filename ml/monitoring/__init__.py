@@ -1,0 +1,1 @@
+"""Framework-free model monitoring: drift of features and scores against a training reference."""
