@@ -25,3 +25,31 @@ class Review(MerchantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.rating}★ {self.title}"
+
+
+class ReviewAnalysis(models.Model):
+    """What the text of one review says: overall and per-sentence sentiment, aspects with evidence.
+
+    One row per review, replaced whenever the review is analysed again (a new model, an edit),
+    so re-running the analysis is idempotent. Topics are not stored here: they are fitted per
+    product or merchant over the current set of reviews (apps.reviews.insights).
+    """
+
+    class Sentiment(models.TextChoices):
+        NEGATIVE = "negative"
+        NEUTRAL = "neutral"
+        POSITIVE = "positive"
+
+    review = models.OneToOneField(Review, on_delete=models.CASCADE, primary_key=True, related_name="analysis")
+    sentiment = models.CharField(max_length=8, choices=Sentiment.choices)
+    score = models.FloatField(help_text="-1 (negative) to 1 (positive).")
+    sentences = models.JSONField(default=list, help_text="[{text, start, sentiment, score}] in text order.")
+    aspects = models.JSONField(default=list, help_text="[{aspect, sentiment, score, evidence}] in text order.")
+    model_version = models.CharField(max_length=64, help_text="The scorer: 'sentiment vN' or the VADER fallback.")
+    analysed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["sentiment"], name="review_analysis_sentiment_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.sentiment} ({self.score:+.2f}) for review {self.review_id}"

@@ -1,10 +1,15 @@
-"""Portal page for product reviews: the list with a rating filter, and its CSV export."""
+"""Portal pages for product reviews: the list (with CSV export) and review insights per product and merchant."""
 
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from apps.catalog.selectors import product_get
 from apps.core.exports import Column
 from apps.dashboard.access import staff_page
-from apps.dashboard.listing import list_page
+from apps.dashboard.listing import list_page, works_across_merchants
+from apps.merchants.selectors import merchant_list
+from apps.reviews.charts import insight_charts
+from apps.reviews.insights import merchant_insights, product_insights
 from apps.reviews.selectors import review_list
 
 REVIEW_ROLES = {"platform_admin", "merchant_staff"}
@@ -32,4 +37,33 @@ def review_list_page(request):
         export_name="reviews",
         columns=REVIEW_COLUMNS,
         context={"ratings": range(5, 0, -1)},
+    )
+
+
+@require_GET
+@staff_page(roles=REVIEW_ROLES)
+def product_insights_page(request, external_id: str):
+    product = product_get(user=request.user, external_id=external_id)
+    insights = product_insights(user=request.user, external_id=product.external_id)
+    return render(
+        request,
+        "reviews/insights.html",
+        {"product": product, "insights": insights, "charts": insight_charts(insights)},
+    )
+
+
+@require_GET
+@staff_page(roles=REVIEW_ROLES)
+def merchant_insights_page(request):
+    user = request.user
+    choices = merchant_list(user=user) if works_across_merchants(user) else None
+    slug = request.GET.get("merchant") or ""
+    merchant_ids = None
+    if slug:
+        merchant_ids = list(merchant_list(user=user).filter(slug=slug).values_list("pk", flat=True))
+    insights = merchant_insights(user=user, merchant_ids=merchant_ids)
+    return render(
+        request,
+        "reviews/insights.html",
+        {"insights": insights, "charts": insight_charts(insights), "merchant_choices": choices},
     )
