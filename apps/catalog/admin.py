@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from apps.catalog.models import Category, Product, Tag
+from apps.catalog.models import Category, Product, Tag, TagSuggestionDecision
 
 
 @admin.register(Category)
@@ -28,3 +28,11 @@ class ProductAdmin(admin.ModelAdmin):
     raw_id_fields = ("merchant", "category")
     filter_horizontal = ("tags",)
     date_hierarchy = "created_at"
+
+
+@admin.register(TagSuggestionDecision)
+class TagSuggestionDecisionAdmin(admin.ModelAdmin):
+    list_display = ("product", "family", "value", "accepted", "confidence", "user", "created_at")
+    list_filter = ("family", "accepted")
+    search_fields = ("value", "product__external_id")
+    raw_id_fields = ("product", "user")

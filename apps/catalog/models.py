@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.text import slugify
 
 from apps.core.models import MerchantOwnedModel
+from apps.core.tenancy import merchant_path_queryset
 
 PATH_SEPARATOR = " > "
 
@@ -84,3 +85,36 @@ class Product(MerchantOwnedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class TagSuggestionDecision(models.Model):
+    """A merchant's verdict on one tagging suggestion for one product.
+
+    Accepted suggestions are applied to the product and become positive labels of the next
+    `train tagging` run; rejected ones become negative labels and are not suggested again for
+    that product. The latest decision on a (product, family, value) wins.
+    """
+
+    class Family(models.TextChoices):
+        CATEGORY = "category"
+        ATTRIBUTES = "attributes"
+        OCCASIONS = "occasions"
+        MATERIALS = "materials"
+        COLOURS = "colours"
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="tag_decisions")
+    family = models.CharField(max_length=20, choices=Family.choices)
+    value = models.CharField(max_length=400)
+    accepted = models.BooleanField()
+    confidence = models.FloatField(null=True, blank=True, help_text="The suggestion's confidence when decided.")
+    user = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = merchant_path_queryset("product__merchant").as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["product", "family", "value"], name="tagdecision_product_idx")]
+
+    def __str__(self) -> str:
+        return f"{'accepted' if self.accepted else 'rejected'} {self.family}={self.value} on {self.product_id}"

@@ -77,3 +77,25 @@ class ProductUpdateInputSerializer(serializers.Serializer):
 class ProductCreateInputSerializer(ProductUpdateInputSerializer):
     external_id = ExternalIdField()
     merchant = WritableMerchantField()
+
+
+class TagSuggestInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=300)
+    description = serializers.CharField(max_length=20000, allow_blank=True, required=False, default="")
+    category = serializers.CharField(
+        max_length=400, required=False, allow_blank=True, default="", help_text="Category path, when known."
+    )
+
+
+class TagSuggestionSerializer(serializers.Serializer):
+    family = serializers.ChoiceField(choices=["category", "attributes", "occasions", "materials", "colours"])
+    value = serializers.CharField()
+    confidence = serializers.FloatField(help_text="0..1")
+    source = serializers.CharField(help_text="vocabulary, model, or model+vocabulary when both agree.")
+
+
+class TagSuggestOutputSerializer(serializers.Serializer):
+    suggestions = TagSuggestionSerializer(many=True)
+    model_version = serializers.IntegerField(
+        allow_null=True, help_text="The tagging model version used; null when vocabulary matching answered alone."
+    )

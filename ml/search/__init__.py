@@ -1,0 +1,1 @@
+"""Search ranking parts that need no database: query text, synonyms, text scoring, behaviour boosts, metrics."""

@@ -1,0 +1,1 @@
+"""Product auto-tagging: vocabulary matching and learnt classifiers over title and description."""
