@@ -28,9 +28,17 @@ migrate: $(VENV)/.runtime
 seed: migrate
 	$(PY) manage.py seed_demo $(DEMO_ARGS) --if-empty
 	$(PY) manage.py seed_payments --if-empty
+	$(PY) manage.py seed_experiments --if-empty --no-progress
 	$(PY) manage.py train fraud --promote --if-enough-data --no-progress
+	$(PY) manage.py train segments --promote --if-enough-data --no-progress
+	$(PY) manage.py rebuild_rollups --no-progress
+	$(PY) manage.py train recommendations --promote --if-enough-data --no-progress
+	$(PY) manage.py train sentiment --promote --if-enough-data --no-progress && $(PY) manage.py analyze_reviews --no-progress
+	$(PY) manage.py train chat_intents --no-progress
+	$(PY) manage.py train tagging --promote --if-enough-data --no-progress && $(PY) manage.py search_refresh
 	$(PY) manage.py import_data scored_transactions var/demo/live_payments.csv --no-progress
 	$(PY) manage.py demo_users
+	$(PY) manage.py seed_alerts --if-empty && $(PY) manage.py train alerts --if-enough-data --no-progress
 
 demo: seed
 	@echo "ShopSignal is starting on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
@@ -50,7 +58,7 @@ test: $(VENV)/.dev chromium
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 worker: $(VENV)/.runtime
-	$(VENV)/bin/celery -A config worker -l info
+	$(VENV)/bin/celery -A config worker -l info -Q celery,training
 
 beat: $(VENV)/.runtime
 	$(VENV)/bin/celery -A config beat -l info --scheduler django_celery_beat.schedulers:DatabaseScheduler

@@ -10,4 +10,11 @@ urlpatterns = [
     path("", include("apps.merchants.api.urls")),
     path("", include("apps.mlops.api.urls")),
     path("", include("apps.fraud.api.urls")),
+    path("", include("apps.recommendations.api.urls")),
+    path("", include("apps.chat.api.urls")),
+    path("", include("apps.segments.api.urls")),
+    path("", include("apps.analytics.api.urls")),
+    path("", include("apps.search.api.urls")),
+    path("", include("apps.alerts.api.urls")),
+    path("", include("apps.experiments.api.urls")),
 ]

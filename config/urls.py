@@ -21,5 +21,13 @@ urlpatterns = [
     path("reviews/", include("apps.reviews.urls")),
     path("models/", include("apps.mlops.urls")),
     path("fraud/", include("apps.fraud.urls")),
+    path("recommendations/", include("apps.recommendations.urls")),
+    path("chat/", include("apps.chat.urls")),
+    path("shop/", include("apps.chat.storefront_urls")),
+    path("segments/", include("apps.segments.urls")),
+    path("search/", include("apps.search.urls")),
+    path("alerts/", include("apps.alerts.urls")),
+    path("analytics/", include("apps.analytics.urls")),
+    path("experiments/", include("apps.experiments.urls")),
     path("", include("apps.dashboard.urls")),
 ]

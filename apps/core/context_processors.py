@@ -24,14 +24,24 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem("Dashboard", "dashboard:home"),
+    NavItem("Analytics", "analytics:trends"),
     NavItem("Catalog", "catalog:product-list"),
+    NavItem("Search", "search:insights"),
     NavItem("Orders", "orders:order-list"),
     NavItem("Customers", "customers:customer-list"),
+    NavItem("Segments", "segments:home"),
     NavItem("Reviews", "reviews:review-list"),
+    NavItem("Review insights", "reviews:merchant-insights"),
     NavItem("Fraud queue", "fraud:queue"),
     NavItem("Risk settings", "fraud:risk-settings"),
     NavItem("Webhooks", "fraud:webhooks"),
+    NavItem("Recommendations", "recommendations:home"),
+    NavItem("Experiments", "experiments:list"),
     NavItem("Models", "mlops:model-list"),
+    NavItem("Monitoring", "mlops:monitoring"),
+    NavItem("Chat inbox", "chat:inbox"),
+    NavItem("Chat overview", "chat:overview"),
+    NavItem("Your alerts", "alerts:page"),
 ]
 
 

@@ -40,7 +40,8 @@ def periodic_jobs_sync(**_signal_kwargs) -> list[str]:
         for job in PERIODIC_JOBS.values():
             if job.name in existing:
                 continue
-            schedule, _ = CrontabSchedule.objects.get_or_create(**job.crontab, timezone=settings.TIME_ZONE)
+            fields = {"minute": "*", "hour": "*", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"}
+            schedule, _ = CrontabSchedule.objects.get_or_create(**(fields | job.crontab), timezone=settings.TIME_ZONE)
             PeriodicTask.objects.create(name=job.name, task=job.task, crontab=schedule, args=json.dumps(list(job.args)))
             created.append(job.name)
     return created

@@ -24,7 +24,11 @@ FONT = "Inter, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 STAGE_LABELS = {"view": "Viewed", "add_to_cart": "Added to cart", "checkout": "Checkout", "purchase": "Purchased"}
 
 
-def _layout(**overrides) -> go.Layout:
+def chart_layout(*, legend_on_top: bool = False, **overrides) -> go.Layout:
+    """The portal's chart style, shared by every app's charts; `overrides` replace whole keys.
+
+    legend_on_top: a horizontal legend above the plot (with room for it) instead of none.
+    """
     # template "none" keeps the embedded JSON small: every style is set here instead.
     base = dict(
         template="none",
@@ -37,6 +41,8 @@ def _layout(**overrides) -> go.Layout:
         yaxis=dict(automargin=True, gridcolor=GRID, zeroline=False),
         showlegend=False,
     )
+    if legend_on_top:
+        base.update(showlegend=True, legend=dict(orientation="h", x=0, y=1.12), margin=dict(l=8, r=8, t=28, b=8))
     base.update(overrides)
     return go.Layout(**base)
 
@@ -71,7 +77,7 @@ def revenue_orders_figure(days: Sequence[DailySales]) -> go.Figure:
                 hovertemplate="%{x|%d %b}<br>%{y} orders<extra></extra>",
             ),
         ],
-        layout=_layout(
+        layout=chart_layout(
             showlegend=True,
             legend=dict(orientation="h", x=0, y=1.12),
             margin=dict(l=8, r=8, t=28, b=8),
@@ -105,7 +111,7 @@ def funnel_figure(stages: Sequence[FunnelStage]) -> go.Figure:
                 hovertemplate="%{y}: %{x} sessions<extra></extra>",
             )
         ],
-        layout=_layout(yaxis=dict(automargin=True, showgrid=False)),
+        layout=chart_layout(yaxis=dict(automargin=True, showgrid=False)),
     )
 
 
@@ -122,7 +128,7 @@ def ranking_figure(rows: Sequence[RevenueShare], *, color: str = PRIMARY) -> go.
                 hovertemplate="%{y}<br>Revenue %{x:,.2f} · %{customdata} units<extra></extra>",
             )
         ],
-        layout=_layout(
+        layout=chart_layout(
             yaxis=dict(automargin=True, autorange="reversed", showgrid=False),
             xaxis=dict(automargin=True, gridcolor=GRID, zeroline=False, tickformat=",.0f"),
             bargap=0.3,

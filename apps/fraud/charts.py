@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from apps.dashboard.charts import ACCENT, FONT, GRID, MUTED, PRIMARY
+from apps.dashboard.charts import ACCENT, GRID, MUTED, PRIMARY, chart_layout
 from apps.fraud.overview_selectors import SCORE_BINS, DecisionsOnDay, QueueAge, WeeklyQuality
 
 APPROVE = "#059669"
@@ -19,19 +19,10 @@ DECLINE = "#dc2626"
 
 
 def _layout(**overrides) -> go.Layout:
-    base = dict(
-        template="none",
-        font=dict(family=FONT, size=12, color="#374151"),
-        margin=dict(l=8, r=8, t=28, b=8),
-        paper_bgcolor="rgba(0,0,0,0)",
-        plot_bgcolor="rgba(0,0,0,0)",
-        xaxis=dict(automargin=True, gridcolor=GRID, zeroline=False),
-        yaxis=dict(automargin=True, gridcolor=GRID, zeroline=False, rangemode="tozero"),
-        legend=dict(orientation="h", x=0, y=1.12),
-        showlegend=True,
+    return chart_layout(
+        legend_on_top=True,
+        **({"yaxis": dict(automargin=True, gridcolor=GRID, zeroline=False, rangemode="tozero")} | overrides),
     )
-    base.update(overrides)
-    return go.Layout(**base)
 
 
 def decisions_figure(days: Sequence[DecisionsOnDay]) -> go.Figure:

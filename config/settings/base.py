@@ -48,6 +48,13 @@ LOCAL_APPS = [
     "apps.imports",
     "apps.demo",
     "apps.dashboard",
+    "apps.recommendations",
+    "apps.search",
+    "apps.chat",
+    "apps.analytics",
+    "apps.experiments",
+    "apps.segments",
+    "apps.alerts",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -124,8 +131,11 @@ STATICFILES_FINDERS = [
     # plotly.js from the installed plotly package, as vendor/plotly.min.js (never a CDN)
     "apps.core.staticfinders.PlotlyJsFinder",
 ]
+# Model artifacts (and any upload) go through the default storage: local files unless
+# DJANGO_DEFAULT_STORAGE names another backend, e.g. django-storages' "storages.backends.s3.S3Storage"
+# for any S3-compatible store (configured by its own AWS_* variables; docs/models.md).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": env("DJANGO_DEFAULT_STORAGE", default="django.core.files.storage.FileSystemStorage")},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
@@ -160,6 +170,11 @@ CELERY_TASK_TRACK_STARTED = True
 # Longer than the longest training run, so Redis does not redeliver a task still running.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Two queues: "celery" for real-time work (webhooks, notifications, review analysis, cache
+# invalidation, monitoring) and "training" for model training, served by separate workers so a
+# long training run never delays a webhook (docs/operations.md). Training is bounded in time.
+CELERY_TASK_ROUTES = {"mlops.train": {"queue": "training"}}
+CELERY_TRAINING_SOFT_TIME_LIMIT = env.int("CELERY_TRAINING_SOFT_TIME_LIMIT", default=4 * 3600)
 
 # --- Fraud decision webhooks: a delivery is tried this many times (exponential backoff with
 # jitter between tries) before it becomes a dead letter the merchant can redeliver by hand.
@@ -178,6 +193,44 @@ FRAUD_LABEL_REFRESH_SECONDS = env.float("FRAUD_LABEL_REFRESH_SECONDS", default=6
 FRAUD_CONFIG_MAX_AGE_SECONDS = env.float("FRAUD_CONFIG_MAX_AGE_SECONDS", default=30.0)
 FRAUD_SCORE_BATCH_MAX = env.int("FRAUD_SCORE_BATCH_MAX", default=1000)
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
+
+# --- Review intelligence (docs/reviews.md): the Hu and Liu sentence corpus the sentiment trainer adds
+# to the marketplace's rated reviews when present (the vaderSentiment sdist bench/sentiment.py fetches).
+REVIEWS_SENTENCE_CORPUS = env.path(
+    "REVIEWS_SENTENCE_CORPUS", default=BASE_DIR / "var" / "datasets" / "vaderSentiment-3.3.2.tar.gz"
+)
+
+# --- Model monitoring (docs/models.md): the window a daily drift check reads, how many of its
+# predictions at most and at least, the share of predictions logged by models without their own
+# store, and the labelled-performance floors below which a model raises an alert.
+MONITORING = {
+    "WINDOW_HOURS": env.int("MONITORING_WINDOW_HOURS", default=24),
+    "MAX_ROWS": env.int("MONITORING_MAX_ROWS", default=200_000),
+    "MIN_ROWS": env.int("MONITORING_MIN_ROWS", default=200),
+    "SAMPLE_RATE": env.float("MONITORING_SAMPLE_RATE", default=0.1),
+    "MIN_PERFORMANCE": {"precision": 0.2, "recall": 0.5},
+}
+
+# --- Customer chat (docs/chat.md): longest shopper message, messages a socket / an IP may send per
+# minute, how long a storefront's signed shopper token is valid.
+CHAT_MESSAGE_MAX_CHARS = env.int("CHAT_MESSAGE_MAX_CHARS", default=1000)
+CHAT_CONNECTION_MESSAGES_PER_MINUTE = env.int("CHAT_CONNECTION_MESSAGES_PER_MINUTE", default=30)
+CHAT_IP_MESSAGES_PER_MINUTE = env.int("CHAT_IP_MESSAGES_PER_MINUTE", default=120)
+CHAT_TOKEN_MAX_AGE_SECONDS = env.int("CHAT_TOKEN_MAX_AGE_SECONDS", default=3600)
+# How long a worker answers from its cached FAQ index and catalog words before checking for edits.
+CHAT_KNOWLEDGE_REFRESH_SECONDS = env.float("CHAT_KNOWLEDGE_REFRESH_SECONDS", default=10.0)
+
+# --- Experiments (docs/experiments.md): the longest a worker trusts its cached running experiments
+# without a change signal (0: reload on every assignment).
+EXPERIMENTS_CONFIG_MAX_AGE_SECONDS = env.float("EXPERIMENTS_CONFIG_MAX_AGE_SECONDS", default=30.0)
+
+# --- Alert recommendations (docs/alerts.md): neighbours per shopper, the share of them that must
+# have an alert type to recommend it (seed 002: 40%), how many shoppers must have chosen alerts
+# before their choices alone train the model, and the model age that triggers retraining.
+ALERTS_NEIGHBOURS = env.int("ALERTS_NEIGHBOURS", default=20)
+ALERTS_RECOMMENDATION_THRESHOLD = env.float("ALERTS_RECOMMENDATION_THRESHOLD", default=0.4)
+ALERTS_MIN_PREFERENCE_CUSTOMERS = env.int("ALERTS_MIN_PREFERENCE_CUSTOMERS", default=50)
+ALERTS_MODEL_MAX_AGE_DAYS = env.int("ALERTS_MODEL_MAX_AGE_DAYS", default=7)
 
 # --- REST framework
 REST_FRAMEWORK = {

@@ -20,5 +20,7 @@ MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 FRAUD_LABEL_REFRESH_SECONDS = 0
 # Tests roll back their writes, which no cache hears of: reload scoring's rules, lists and settings on every call.
 FRAUD_CONFIG_MAX_AGE_SECONDS = 0
+# Likewise for the running experiments that assignment caches per process.
+EXPERIMENTS_CONFIG_MAX_AGE_SECONDS = 0
 # The webhook tests run a real receiver on 127.0.0.1; tests of the private-address refusal turn this off.
 FRAUD_WEBHOOK_ALLOW_PRIVATE = True

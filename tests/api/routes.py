@@ -13,9 +13,10 @@ from apps.fraud.cases import case_claim
 from apps.fraud.models import ListEntry, Rule, WebhookDelivery, WebhookEndpoint
 from apps.merchants.models import Merchant
 from apps.mlops.models import TrainingRun
-from apps.mlops.services import ModelCard, model_register
+from apps.mlops.services import ModelCard, model_promote, model_register
 from tests import factories
 from tests.fraud.case_factories import make_assessment, make_case
+from tests.segments.builders import segment_for
 
 API_PREFIX = "api/v1/"
 
@@ -74,6 +75,19 @@ def _model_version(merchant: Merchant):
     return model_register(name="fraud", obj={"weights": [1]}, card=ModelCard({}, {}, [], None, None, {}))
 
 
+def _production_model(merchant: Merchant):
+    return model_promote(version=_model_version(merchant))
+
+
+def _drift_report(merchant: Merchant):
+    from django.utils import timezone
+
+    from apps.mlops.models import DriftReport
+
+    now = timezone.now()
+    return DriftReport.objects.create(model_version=_model_version(merchant), window_start=now, window_end=now, status="no_data")
+
+
 def _training_run(merchant: Merchant):
     return TrainingRun.objects.create(name="fraud", status=TrainingRun.Status.SUCCEEDED)
 
@@ -84,11 +98,14 @@ PLATFORM_LIST_ROUTES: dict[str, RouteCase] = {
     "modelversion-list": RouteCase(_model_version, "pk", merchant_owned=False),
     "modelversion-rollback": RouteCase(_model_version, "pk", merchant_owned=False, method="post", body={"name": "fraud"}),
     "trainingrun-list": RouteCase(_training_run, "pk", merchant_owned=False),
+    "driftreport-list": RouteCase(_drift_report, "pk", merchant_owned=False),
+    "driftreport-check": RouteCase(_production_model, "pk", merchant_owned=False, method="post", body={"name": "fraud"}),
 }
 PLATFORM_DETAIL_ROUTES: dict[str, RouteCase] = {
     "modelversion-detail": RouteCase(_model_version, "pk", merchant_owned=False),
     "modelversion-promote": RouteCase(_model_version, "pk", merchant_owned=False, method="post"),
     "trainingrun-detail": RouteCase(_training_run, "pk", merchant_owned=False),
+    "driftreport-detail": RouteCase(_drift_report, "pk", merchant_owned=False),
 }
 
 
@@ -192,12 +209,120 @@ ACTION_ROUTES: dict[str, ActionCase] = {
         lambda m: {"condition": "amount > 1", "start": "2026-01-01T00:00:00Z", "end": "2026-02-01T00:00:00Z"}
     ),
 }
+# Segmentation: a merchant's segments and customers' places in them; training queues a run
+# for the caller's own merchants (no merchant field to name another's).
+SEGMENT = RouteCase(lambda m: segment_for(m, _customer(m), new_run=False), "pk")
+LIST_ROUTES |= {"segmentation-segment-list": SEGMENT}
+DETAIL_ROUTES |= {
+    "segmentation-segment-insights": SEGMENT,
+    "customer-segment": RouteCase(lambda m: segment_for(m, _customer(m)).memberships.get().customer, "external_id"),
+}
+ACTION_ROUTES |= {"segmentation-train": ActionCase(lambda m: {})}
+
 # The field a list row shows for RouteCase.key (rows show external ids, not database ids).
 ROW_FIELD = {"external_id": ("external_id", "event_id"), "pk": ("id",), "slug": ("slug", "merchant")}
 
 
+# Alerts: shoppers call these routes for themselves, staff for their merchants' customers. The
+# customer_user fixture is a customer login linked to no shopper profile, hence refused (403);
+# shoppers' own access is tested in tests/alerts/test_api.py. Recommendation rows name the
+# customer by `customer_id` (its external id).
+def _alert_preference(merchant: Merchant):
+    from apps.alerts.models import AlertPreference
+
+    return AlertPreference.objects.create(customer=_customer(merchant), alert_type="new_merchant", enabled=True)
+
+
+ROW_FIELD["external_id"] += ("customer_id",)
+LIST_ROUTES |= {"alert-recommendation-list": CUSTOMER, "alert-preference-list": RouteCase(_alert_preference, "pk")}
+
+# Review intelligence: insights of a product (by external id) or a merchant (by slug); analyse a text.
+DETAIL_ROUTES |= {"review-product-insights": PRODUCT, "review-merchant-insights": MERCHANT}
+ACTION_ROUTES |= {"review-analyze": ActionCase(lambda m: {"text": "Great mug but slow delivery."})}
+
+
+# Recommendations: a shopper's list (by customer external id) and products like a product. The
+# explain route names a customer AND a product, which a one-argument RouteCase cannot build: it is
+# listed in MULTI_ARGUMENT_ROUTES with the test file that checks its tenancy and roles instead.
+DETAIL_ROUTES |= {"recommendations-user": CUSTOMER, "recommendations-similar": PRODUCT}
+MULTI_ARGUMENT_ROUTES: dict[str, str] = {"recommendations-explain": "tests/recommendations/test_api.py"}
+
+
+# Chat: a merchant's backend exchanges its customer's id for a signed shopper token.
+ACTION_ROUTES |= {
+    "chat-token": ActionCase(lambda m: {"merchant": m.slug, "customer_id": _customer(m).external_id}, "merchant"),
+}
+# Shopper-facing routes: anonymous visitors and customers reach only their own conversation
+# (found from their identity, never from an id they send), so the staff tenancy checks above do
+# not apply; where their access is tested instead:
+SHOPPER_ROUTES = {"chat-messages": "tests/chat/test_api.py"}
+
+
+# Experiments, by key: a merchant's draft (started by the start route), or a running one (stopped);
+# the assignment route names the storefront's merchant in its body.
+def _experiment(merchant: Merchant, *, running: bool = False):
+    from tests.experiments.support import make_experiment
+
+    return make_experiment(merchant, running=running)
+
+
+EXPERIMENT = RouteCase(_experiment, "key")
+LIST_ROUTES |= {"experiment-list": EXPERIMENT}
+
+
+# Analytics: anomalies are a list of rows by id. The dashboards answer one `results` entry per
+# merchant in scope (not rows that grow with data), so their tenancy and roles are checked per
+# endpoint in tests/analytics/test_api.py instead of by the list tests here.
+def _anomaly(merchant: Merchant):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.analytics.models import KpiAnomaly
+
+    day = timezone.now().date() - timedelta(days=KpiAnomaly.objects.filter(merchant=merchant).count())
+    return KpiAnomaly.objects.create(
+        merchant=merchant, kpi="revenue", day=day, value=9.0, expected=1.0, lower=0.0, upper=2.0, direction=1
+    )
+
+
+LIST_ROUTES |= {"analytics-anomalies": RouteCase(_anomaly, "pk")}
+MULTI_ARGUMENT_ROUTES |= {
+    f"analytics-{name}": "tests/analytics/test_api.py"
+    for name in ("kpis", "affinity", "cross-sell", "funnel", "cohorts", "sellers")
+}
+DETAIL_ROUTES |= {
+    "experiment-detail": EXPERIMENT,
+    "experiment-results": EXPERIMENT,
+    "experiment-start": RouteCase(_experiment, "key", method="post"),
+    "experiment-stop": RouteCase(lambda m: _experiment(m, running=True), "key", method="post"),
+}
+ACTION_ROUTES |= {
+    "experiment-assignment": ActionCase(
+        lambda m: {"surface": "recommendations", "unit_id": "C-1", "merchant_id": m.external_id}, "merchant_id"
+    ),
+}
+
+
+# Tagging: suggestions for a draft's text (no merchant named) or for a stored product. Search:
+# without `q` the search browses the caller's storefronts (rows are products); synonyms by id.
+def _synonym(merchant: Merchant):
+    from apps.search.models import SearchSynonym
+
+    return SearchSynonym.objects.create(merchant=merchant, term=f"term {SearchSynonym.objects.count()}", synonyms=["alias"])
+
+
+SYNONYM = RouteCase(_synonym, "pk")
+LIST_ROUTES |= {"search": PRODUCT, "search-synonym-list": SYNONYM}
+DETAIL_ROUTES |= {
+    "search-synonym-detail": SYNONYM,
+    "product-tags-suggest-for-product": RouteCase(PRODUCT.make, "external_id", method="post"),
+}
+ACTION_ROUTES |= {"product-tags-suggest": ActionCase(lambda m: {"title": "Personalised Mug", "description": "Ceramic."})}
+
+
 def api_route_names() -> set[str]:
-    """Names of every URL pattern under /api/v1/, however deeply included."""
+    """Names of every URL pattern under /api/v1/, however deeply included (MULTI_ARGUMENT_ROUTES excepted)."""
     names: set[str] = set()
 
     def walk(patterns, prefix: str) -> None:
@@ -206,10 +331,11 @@ def api_route_names() -> set[str]:
             if isinstance(pattern, URLResolver):
                 walk(pattern.url_patterns, route)
             elif isinstance(pattern, URLPattern) and route.lstrip("^").startswith(API_PREFIX):
-                names.add(pattern.name or route)
+                if pattern.name not in SHOPPER_ROUTES:
+                    names.add(pattern.name or route)
 
     walk(get_resolver().url_patterns, "")
-    return names
+    return names - MULTI_ARGUMENT_ROUTES.keys()
 
 
 def row_key(row: dict, key: str):

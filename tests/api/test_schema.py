@@ -29,6 +29,12 @@ class Seeded:
     known: dict[str, dict[str, str]]
 
 
+def _running_experiment(merchant):
+    from tests.experiments.support import make_experiment
+
+    return make_experiment(merchant, running=True)
+
+
 @pytest.fixture
 def seeded(merchant_a, merchant_b, staff_a) -> Seeded:
     """A merchant-staff bearer token, rows of both merchants, and A's ids for requests to hit."""
@@ -52,7 +58,23 @@ def seeded(merchant_a, merchant_b, staff_a) -> Seeded:
         # The model registry refuses merchant staff (403) whatever the ids.
         "model-versions": {},
         "training-runs": {},
+        "drift-reports": {},
         "fraud": {"slug": merchant_a.slug, "merchant": "MA"},
+        # Staff read shoppers' alerts (customer_id narrows) and may not change them (403).
+        "alerts": {"customer_id": order.customer.external_id},
+        "search": {"merchant": "MA"},
+        # Chat: A's storefront (slug) and a customer of A for the shopper token.
+        "chat": {"merchant": merchant_a.slug, "customer_id": order.customer.external_id},
+        "segmentation": {},
+        # Analytics dashboards: GETs whose filters are query parameters only.
+        "analytics": {},
+        # A's running experiment (paths name it by key; the assignment body names the storefront).
+        "experiments": {"key": _running_experiment(merchant_a).key, "merchant_id": "MA", "surface": "recommendations"},
+        # Recommendations for A's customer, products like A's product (external_id names either).
+        "recommendations": {
+            "external_id": order.customer.external_id, "customer_id": order.customer.external_id,
+            "product_id": item.product.external_id, "merchant": "MA",
+        },
     }
     return Seeded(token=ApiToken.issue(user=staff_a)[1], known=known)
 

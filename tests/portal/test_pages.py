@@ -24,9 +24,17 @@ def _nav_labels(response) -> list[str]:
 
 def test_navigation_follows_the_roles_each_page_allows(login, staff_a, analyst, agent):
     fraud_settings = ["Risk settings", "Webhooks"]
-    assert _nav_labels(login(staff_a).get("/")) == ["Dashboard", "Catalog", "Orders", "Customers", "Reviews", *fraud_settings]
-    assert _nav_labels(login(analyst).get("/")) == ["Dashboard", "Orders", "Fraud queue", *fraud_settings, "Models"]
-    assert _nav_labels(login(agent).get("/")) == ["Dashboard", "Orders", "Customers", *fraud_settings]
+    assert _nav_labels(login(staff_a).get("/")) == [
+        "Dashboard", "Analytics", "Catalog", "Search", "Orders", "Customers", "Segments", "Reviews", "Review insights",
+        *fraud_settings, "Recommendations", "Experiments", "Chat overview",
+    ]
+    assert _nav_labels(login(analyst).get("/")) == [
+        "Dashboard", "Analytics", "Orders", "Segments", "Fraud queue", *fraud_settings, "Experiments", "Models", "Monitoring",
+    ]
+    assert _nav_labels(login(agent).get("/")) == [
+        "Dashboard", "Analytics", "Orders", "Customers", "Segments", *fraud_settings, "Experiments",
+        "Chat inbox", "Chat overview",
+    ]
     assert login(analyst).get("/catalog/").status_code == 403
     assert login(agent).get("/reviews/").status_code == 403
 

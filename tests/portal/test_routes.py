@@ -15,14 +15,18 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.html import escape
 
 from apps.fraud.models import Rule
-from apps.mlops.services import ModelCard, model_register
+from apps.mlops.services import ModelCard, model_promote, model_register
 from tests import factories
 from tests.fraud.case_factories import make_case
 from tests.portal.conftest import Shop
 
 # Not portal pages: the admin, the API and its docs, sign-in/out, the load balancer's probe.
+# shop/ is the public demo storefront carrying the chat widget (tests/chat/test_views.py checks it).
 # /metrics is Prometheus text guarded by METRICS_TOKEN (tests/fraud/test_metrics.py), not a portal page.
-NON_PORTAL_PREFIXES = ("admin/", "api/", "accounts/", "health", "metrics")
+NON_PORTAL_PREFIXES = ("admin/", "api/", "accounts/", "health", "metrics", "shop/")
+# /alerts/ is the shopper's own alerts page: customers only, staff refused; no merchant rows, no ids
+# in the URL (tests/alerts/test_page.py checks who may open it and that it shows only one's own).
+NON_PORTAL_PREFIXES += ("alerts/",)
 
 
 @dataclass(frozen=True)
@@ -46,11 +50,83 @@ ROUTES: dict[str, Route] = {
     "customers:customer-list": Route(marker=lambda s: s.customer.external_id, csv_filter=lambda s: {"q": s.customer.external_id}),
     "customers:customer-detail": Route(marker=lambda s: s.order.number, kwargs=lambda s: {"external_id": s.customer.external_id}),
     "reviews:review-list": Route(marker=lambda s: s.review.title, csv_filter=_merchant_filter),
+    # The "try it" picker lists the shop's recently active customers.
+    "recommendations:home": Route(marker=lambda s: s.customer.external_id),
+    "reviews:merchant-insights": Route(marker=lambda s: escape(s.product.title)),
+    "reviews:product-insights": Route(
+        marker=lambda s: escape(s.product.title), kwargs=lambda s: {"external_id": s.product.external_id}
+    ),
     # Fraud pages open to merchant staff: their merchants' risk settings (read) and webhooks.
     "fraud:risk-settings": Route(marker=lambda s: escape(s.merchant.name)),
     "fraud:risk-settings-edit": Route(marker=lambda s: escape(s.merchant.name), kwargs=lambda s: {"slug": s.merchant.slug}),
     "fraud:webhooks": Route(marker=lambda s: escape(s.merchant.name)),
+    # Chat overview: merchant staff read their merchants' chats; the merchant filter lists only theirs.
+    "chat:overview": Route(marker=lambda s: escape(s.merchant.name)),
+    # Chat FAQ: merchant staff list and edit their merchants' entries (the merchant choice names only theirs).
+    "chat:faq-list": Route(marker=lambda s: escape(s.merchant.name)),
+    "chat:faq-new": Route(marker=lambda s: escape(s.merchant.name)),
+    "chat:faq-edit": Route(marker=lambda s: escape(s.merchant.name), kwargs=lambda s: {"pk": _faq_entry(s).pk}),
 }
+
+
+def _experiment_kwargs(shop: Shop) -> dict:
+    """The shop's experiment (made on first use), keyed `portal-<merchant slug>`."""
+    from apps.experiments.models import Experiment
+    from tests.experiments.support import make_experiment
+
+    key = f"portal-{shop.merchant.slug}"
+    if not Experiment.objects.filter(key=key).exists():
+        make_experiment(shop.merchant, key=key)
+    return {"key": key}
+
+
+# Experiments: the list and the create form name the user's merchants (filter, merchant choice);
+# the list's CSV is checked in tests/experiments/test_portal.py (a Shop has no experiment).
+ROUTES |= {
+    "experiments:list": Route(marker=lambda s: escape(s.merchant.name)),
+    "experiments:create": Route(marker=lambda s: escape(s.merchant.name)),
+    "experiments:detail": Route(marker=lambda s: f"portal-{s.merchant.slug}", kwargs=_experiment_kwargs),
+    "experiments:edit": Route(marker=lambda s: f"portal-{s.merchant.slug}", kwargs=_experiment_kwargs),
+}
+
+# Analytics dashboards read rollups (a Shop has none built): each page names the merchants it covers
+# and the merchant filter lists only the user's; numbers and CSV per merchant: tests/analytics/test_pages.py.
+ROUTES |= {
+    f"analytics:{page}": Route(marker=lambda s: escape(s.merchant.name))
+    for page in ("trends", "affinity", "cross-sell", "funnel", "cohorts", "sellers")
+}
+
+
+def _segment_kwargs(shop: Shop) -> dict:
+    """A one-segment segmentation of the shop holding its customer (made on first use)."""
+    from apps.segments.models import Segment
+    from tests.segments.builders import segment_for
+
+    segment = Segment.objects.filter(run__merchant=shop.merchant).first() or segment_for(shop.merchant, shop.customer)
+    return {"pk": segment.pk}
+
+
+# Segments: the page names the merchant shown (platform staff pick among all); a segment's page lists
+# its customers. Its CSV, the platform-wide scope and the merchant picker: tests/segments/test_pages.py.
+ROUTES |= {
+    "segments:home": Route(marker=lambda s: escape(s.merchant.name)),
+    "segments:segment-detail": Route(marker=lambda s: s.customer.external_id, kwargs=_segment_kwargs),
+}
+
+# Tagging: the catalog editor's suggestions page of a product. Search: the merchandiser page lists
+# each storefront in scope (a Shop has no searches); its query tables: tests/search/test_behaviour_and_insights.py.
+ROUTES |= {
+    "catalog:product-tags": Route(
+        marker=lambda s: escape(s.product.title), kwargs=lambda s: {"external_id": s.product.external_id}
+    ),
+    "search:insights": Route(marker=lambda s: escape(s.merchant.name)),
+}
+
+
+def _faq_entry(shop: Shop):
+    from apps.chat.models import FaqEntry
+
+    return FaqEntry.objects.create(merchant=shop.merchant, question="Do you gift wrap?", answer="Yes, for 3.00.")
 
 
 @dataclass(frozen=True)
@@ -66,17 +142,25 @@ def _model_version_kwargs() -> dict:
     return {"pk": version.pk}
 
 
+def _production_model_kwargs() -> dict:
+    version = model_register(name="fraud", obj={"weights": [1]}, card=ModelCard({}, {}, [], None, None, {}))
+    return {"name": model_promote(version=version).name}
+
+
 PLATFORM_ROUTES: dict[str, PlatformRoute] = {
     "mlops:model-list": PlatformRoute(),
     "mlops:model-train": PlatformRoute(kwargs=lambda: {"name": "fraud"}, method="post"),
     "mlops:model-rollback": PlatformRoute(kwargs=lambda: {"name": "fraud"}, method="post"),
     "mlops:version-promote": PlatformRoute(kwargs=_model_version_kwargs, method="post"),
+    "mlops:monitoring": PlatformRoute(),
+    "mlops:monitoring-check": PlatformRoute(kwargs=_production_model_kwargs, method="post"),
     "fraud:queue": PlatformRoute(),
     "fraud:case": PlatformRoute(kwargs=lambda: {"pk": make_case(factories.MerchantFactory()).pk}),
     "fraud:overview": PlatformRoute(),
     "fraud:rules": PlatformRoute(),
     "fraud:rule-edit": PlatformRoute(kwargs=lambda: {"name": Rule.objects.create(name="PORTAL", condition="amount > 1").name}),
     "fraud:lists": PlatformRoute(),
+    "chat:inbox": PlatformRoute(),
 }
 
 
