@@ -37,8 +37,8 @@ seed: migrate
 	$(PY) manage.py train chat_intents --no-progress
 	$(PY) manage.py train tagging --promote --if-enough-data --no-progress && $(PY) manage.py search_refresh
 	$(PY) manage.py import_data scored_transactions var/demo/live_payments.csv --no-progress
-	$(PY) manage.py demo_users
 	$(PY) manage.py seed_alerts --if-empty && $(PY) manage.py train alerts --if-enough-data --no-progress
+	$(PY) manage.py demo_users
 
 demo: seed
 	@echo "ShopSignal is starting on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
