@@ -1,0 +1,1 @@
+"""Marketplace risk models (bots, scalping, collusion rings, fair price): the maths, framework-free."""
