@@ -6,7 +6,7 @@ payments joins the neighbourhood and those who chose nothing are labelled by the
 of seed 002 (top-decile spend -> high spender, ...); explanations say when a suggestion
 rests on such spending patterns rather than on people's choices.
 
-Promotion: every trained model is promoted. It is an index of today's shoppers rather than a
+Promotion (apps.mlops.gates, "alerts"): every trained model passes the gate. It is an index of today's shoppers rather than a
 fitted predictor to beat, and the weekly retraining exists to replace last week's neighbours;
 the leave-one-out precision and recall on the model card show how well neighbours agree.
 """
@@ -20,16 +20,24 @@ from django.utils import timezone
 
 from apps.alerts.recommendations import MODEL_NAME
 from apps.alerts.selectors import alert_payments_frame, monthly_limits, preference_labels
+from apps.mlops.gates import gate_decide
 from apps.mlops.pipeline import ProgressReporter, TrainingOptions, TrainingOutcome, TrainingRefused
-from apps.mlops.services import ModelCard, model_promote, model_register
+from apps.mlops.services import ModelCard, model_register
+from apps.mlops.validation import window_validate
 from ml.alerts.features import FEATURES, WINDOW_DAYS, customer_features
 from ml.alerts.heuristics import heuristic_labels, heuristic_thresholds
 from ml.alerts.knn import FROM_PREFERENCES, FROM_SPENDING, AlertRecommender
 from ml.alerts.types import ALERT_KEYS
+from ml.validation import DataSpec
 
 MIN_CUSTOMERS = 10
 MIN_PAYMENTS = 100
 """Seed 002: at least 10 shoppers with payments and 100 payments in all."""
+WINDOW = DataSpec(
+    what="payments",
+    required=("customer_id", "amount", "timestamp"),
+    ranges={"amount": (0.0, None), "latitude": (-90.0, 90.0), "longitude": (-180.0, 180.0)},
+)
 
 
 def alerts_train(*, options: TrainingOptions, report: ProgressReporter) -> TrainingOutcome:
@@ -44,6 +52,7 @@ def alerts_train(*, options: TrainingOptions, report: ProgressReporter) -> Train
             f"at least {MIN_PAYMENTS} payments by {MIN_CUSTOMERS} shoppers are needed "
             "(import transactions with `manage.py import_data transactions FILE.csv`)"
         )
+    window_validate(payments, WINDOW)
     report(0.2, f"computing {len(FEATURES)} features for {shoppers:,} shoppers")
     chosen = preference_labels()
     features = customer_features(payments, now=now, customers=chosen.index, limits=monthly_limits())
@@ -88,9 +97,9 @@ def alerts_train(*, options: TrainingOptions, report: ProgressReporter) -> Train
     )
     report(0.9, "registering the model")
     version = model_register(name=MODEL_NAME, obj=model, card=card, trained_by=options.actor)
-    model_promote(version=version, actor=options.actor)
+    gate = gate_decide(version=version, force=options.promote, actor=options.actor)
     reason = (
-        f"promoted: neighbourhoods of {len(features):,} shoppers ({mode}); "
+        f"{gate.reason}: neighbourhoods of {len(features):,} shoppers ({mode}); "
         f"leave-one-out precision {metrics['precision']:.2f}, recall {metrics['recall']:.2f}"
     )
     report(0.98, f"{version}: {reason}")
@@ -102,4 +111,4 @@ def alerts_train(*, options: TrainingOptions, report: ProgressReporter) -> Train
         ("leave-one-out precision", f"{metrics['precision']:.3f}"),
         ("leave-one-out recall", f"{metrics['recall']:.3f}"),
     ]
-    return TrainingOutcome(version=version, promoted=True, promotion_reason=reason, summary=summary)
+    return TrainingOutcome(version=version, promoted=gate.promoted, promotion_reason=reason, summary=summary)

@@ -3,8 +3,9 @@
 Every run reads the catalog and every recorded decision afresh, so a suggestion accepted or
 rejected today shapes the next model. A random HOLDOUT_SHARE of products is held out and the
 candidate's per-family F1 measured on it; the production model (if any) is re-scored on the
-same products. Promotion gate: the candidate replaces production when its mean F1 over the
-families is at least production's; without a production model it needs `promote=True`.
+same products. Promotion gate (apps.mlops.gates, "tagging"): the candidate replaces production when
+its mean F1 over the families reaches the declared floor and is at least production's; without a
+production model it needs `promote=True`.
 """
 from __future__ import annotations
 
@@ -12,18 +13,24 @@ import logging
 import time
 
 import numpy as np
+import pandas as pd
 
 from apps.catalog.tagging import TAGGING_MODEL_NAME, tagging_model, training_rows
+from apps.mlops.gates import ProductionFigure, gate_decide
 from apps.mlops.pipeline import ProgressReporter, TrainingOptions, TrainingOutcome, TrainingRefused
-from apps.mlops.services import ModelCard, model_promote, model_register
+from apps.mlops.services import ModelCard, model_register
+from apps.mlops.validation import window_validate
 from ml.tagging.evaluation import FamilyScore, evaluate_tagging
 from ml.tagging.model import train_tagging_model
+from ml.validation import DataSpec
 
 logger = logging.getLogger(__name__)
 MIN_PRODUCTS = 40
 """Fewer products leave the holdout too small to measure anything."""
 HOLDOUT_SHARE = 0.2
 SEED = 0
+WINDOW = DataSpec(what="products", required=("title",), label="category")
+"""The data-validation step: every product has a title, and the labelled ones span at least two categories."""
 
 
 def _mean_f1(scores: dict[str, FamilyScore]) -> float:
@@ -39,6 +46,8 @@ def tagging_train(*, options: TrainingOptions, report: ProgressReporter) -> Trai
             f"not enough data: {len(rows):,} products in {len(categories)} categories, at least {MIN_PRODUCTS} "
             "products in 2 categories are needed (import products or run `manage.py seed_demo`)"
         )
+    window_validate(pd.DataFrame({"title": [r.title for r in rows], "category": [r.category_label() for r in rows]}),
+                    WINDOW)
     order = np.random.default_rng(SEED).permutation(len(rows))
     cut = int(len(rows) * (1 - HOLDOUT_SHARE))
     train, holdout = [rows[i] for i in order[:cut]], [rows[i] for i in order[cut:]]
@@ -68,9 +77,13 @@ def tagging_train(*, options: TrainingOptions, report: ProgressReporter) -> Trai
                     "decisions": sum(bool(r.accepted or r.rejected or r.category_rejected) for r in rows)},
     )
     version = model_register(name=TAGGING_MODEL_NAME, obj=model, card=card, trained_by=options.actor)
-    promoted, reason = _promotion(scores, production_scores, current[0] if current else None, force=options.promote)
-    if promoted:
-        model_promote(version=version, actor=options.actor)
+    production = None if current is None else ProductionFigure(
+        current[0],
+        _mean_f1(production_scores) if production_scores else None,
+        "same holdout" if production_scores else "cannot be scored on today's holdout",
+    )
+    gate = gate_decide(version=version, production=production, force=options.promote, actor=options.actor)
+    promoted, reason = gate.promoted, gate.reason
     report(0.98, f"{version}: {reason}")
     summary = [(f"{family} P / R / F1", f"{s.precision:.3f} / {s.recall:.3f} / {s.f1:.3f}") for family, s in scores.items()]
     summary.append(("training time", f"{train_seconds:.1f}s"))
@@ -84,20 +97,3 @@ def _production_scores(model, holdout) -> dict[str, FamilyScore] | None:
     except Exception:
         logger.exception("the production tagging model cannot be scored on today's holdout")
         return None
-
-
-def _promotion(
-    scores: dict[str, FamilyScore], production: dict[str, FamilyScore] | None, production_version: int | None, *, force: bool
-) -> tuple[bool, str]:
-    figure = f"mean F1 {_mean_f1(scores):.4f}"
-    if production is not None:
-        figure += f" against v{production_version}'s {_mean_f1(production):.4f}"
-        if _mean_f1(scores) >= _mean_f1(production):
-            return True, f"promoted: at least as good as production ({figure})"
-    if force:
-        return True, f"promoted on request ({figure})"
-    if production_version is not None and production is None:
-        return False, f"not promoted: v{production_version} cannot be scored to compare ({figure})"
-    if production is None:
-        return False, f"not promoted: no production model yet, promote it with --promote or in the portal ({figure})"
-    return False, f"not promoted: worse than production ({figure})"

@@ -4,11 +4,11 @@ Labels come from imports, analysts' case decisions and chargebacks (`Payment.is_
 run reads them afresh, so a label recorded today is in the next run. The trainer checks the
 history first and refuses, with a reason a person can act on, when it cannot support a model.
 
-Promotion gate: a candidate replaces the production model only if it ranks fraud better on
-the candidate's own validation window, where the production model is re-scored on exactly the
-same rows (average precision, the area under the precision-recall curve: the figure that
-matters when fraud is ~1% of payments). Without a production model to beat, or to override
-the gate, promotion needs `promote=True` (`--promote`, or the portal's Promote button).
+Promotion gate (apps.mlops.gates, "fraud"): the candidate must reach the declared AUC-ROC and
+average-precision floors and rank fraud better on the candidate's own validation window, where
+the production model is re-scored on exactly the same rows (average precision, the area under
+the precision-recall curve: the figure that matters when fraud is ~1% of payments). Without a
+production model to beat, or to override the gate, promotion needs `promote=True` (`--promote`, or the portal's Promote button).
 """
 from __future__ import annotations
 
@@ -21,13 +21,16 @@ from sklearn.metrics import average_precision_score
 
 from apps.fraud.scoring import PRODUCTION_MODEL_NAME
 from apps.fraud.selectors import payments_frame
+from apps.mlops.gates import ProductionFigure, gate_decide
 from apps.mlops.pipeline import ProgressReporter, TrainingOptions, TrainingOutcome, TrainingRefused
 from apps.mlops.selectors import production_model, production_version
-from apps.mlops.services import ModelCard, json_safe, model_promote, model_register
+from apps.mlops.services import ModelCard, json_safe, model_register
+from apps.mlops.validation import window_validate
 from ml.fraud.features import FEATURE_NAMES, features_for_history
 from ml.fraud.model import CARD_PRECISION_K, TimeSplit, TrainResult, time_split, train_fraud_model
 from ml.fraud.velocity import DEFAULT_LABEL_DELAY_DAYS
 from ml.monitoring.drift import reference_profile
+from ml.validation import DataSpec
 
 MIN_ROWS = 1_000
 """Fewer payments than this cannot fill the time-ordered folds with enough genuine behaviour."""
@@ -36,6 +39,16 @@ MIN_FRAUDS_PER_FOLD = 5
 FOLDS = ("train", "calibration", "thresholds")
 MIN_SPAN_DAYS = 28
 """Warm-up (7 days) and label-delay gap (7 days) leave two usable weeks at this span."""
+WINDOW = DataSpec(
+    what="payments",
+    min_rows=MIN_ROWS,
+    required=("transaction_id", "timestamp", "customer_id", "amount"),
+    label="is_fraud",
+    classes=(False, True),
+    min_minority_share=0.001,
+    ranges={"amount": (0.0, None), "latitude": (-90.0, 90.0), "longitude": (-180.0, 180.0)},
+)
+"""The data-validation step: identifiers present, amounts and coordinates sane, at least 0.1% labelled fraud."""
 
 
 @dataclass(frozen=True)
@@ -47,11 +60,11 @@ class Comparison:
     production_average_precision: float | None
     note: str
 
-    @property
-    def candidate_wins(self) -> bool:
-        return self.production_average_precision is not None and (
-            self.candidate_average_precision > self.production_average_precision
-        )
+    def production_figure(self) -> ProductionFigure | None:
+        """What the promotion gate compares the candidate with (None: no production model yet)."""
+        if self.production_version is None:
+            return None
+        return ProductionFigure(self.production_version, self.production_average_precision, self.note)
 
 
 def fraud_train(*, options: TrainingOptions, report: ProgressReporter) -> TrainingOutcome:
@@ -59,6 +72,7 @@ def fraud_train(*, options: TrainingOptions, report: ProgressReporter) -> Traini
     report(0.02, "loading payments")
     history = payments_frame(start=options.since, end=options.until)
     split = history_check(history)
+    window_validate(history, WINDOW, hint="(fix or re-import the transactions with `manage.py import_data`)")
     report(0.15, f"computing {len(FEATURE_NAMES)} features for {len(history):,} payments")
     features = features_for_history(history)
     report(0.55, "training gradient-boosted trees, calibration and anomaly detector")
@@ -68,11 +82,11 @@ def fraud_train(*, options: TrainingOptions, report: ProgressReporter) -> Traini
     report(0.9, "registering the model")
     card = _card(history, result, comparison, reference=drift_reference(features=features, history=history, result=result))
     version = model_register(name=PRODUCTION_MODEL_NAME, obj=result.model, card=card, trained_by=options.actor)
-    promoted, reason = _promotion_decision(comparison, force=options.promote)
-    if promoted:
-        model_promote(version=version, actor=options.actor)
-    report(0.98, f"{version}: {reason}")
-    return TrainingOutcome(version=version, promoted=promoted, promotion_reason=reason, summary=_summary(result, comparison))
+    gate = gate_decide(version=version, production=comparison.production_figure(), force=options.promote,
+                       actor=options.actor)
+    report(0.98, f"{version}: {gate.reason}")
+    return TrainingOutcome(version=version, promoted=gate.promoted, promotion_reason=gate.reason,
+                           summary=_summary(result, comparison))
 
 
 def history_check(history: pd.DataFrame) -> TimeSplit:
@@ -111,7 +125,7 @@ def production_compare(*, features: pd.DataFrame, history: pd.DataFrame, result:
     loaded = production_model(name=PRODUCTION_MODEL_NAME)
     names = list(getattr(loaded[1], "feature_names", ())) if loaded else []
     if loaded is None or not set(names) <= set(features.columns):
-        return Comparison(current.version, candidate, None, f"{current} cannot be loaded or scored on today's features")
+        return Comparison(current.version, candidate, None, "cannot be loaded or scored on today's features")
     mask = result.split.masks(history["timestamp"])["thresholds"] & history["is_fraud"].notna().to_numpy()
     scores = loaded[1].score(features.loc[mask, names].to_numpy(dtype=np.float64))
     labels = history.loc[mask, "is_fraud"].astype(bool).to_numpy()
@@ -129,21 +143,6 @@ def drift_reference(*, features: pd.DataFrame, history: pd.DataFrame, result: Tr
     scores = result.model.score(features.loc[masks["thresholds"], names].to_numpy(dtype=np.float64))
     profile["features"]["score"] = reference_profile(scores.reshape(-1, 1), ["score"])["features"]["score"]
     return json_safe(profile)
-
-
-def _promotion_decision(comparison: Comparison, *, force: bool) -> tuple[bool, str]:
-    figures = f"average precision {comparison.candidate_average_precision:.4f}"
-    if comparison.production_average_precision is not None:
-        figures += f" against v{comparison.production_version}'s {comparison.production_average_precision:.4f}"
-    if comparison.candidate_wins:
-        return True, f"promoted: beats production ({figures})"
-    if force:
-        return True, f"promoted on request ({figures}; {comparison.note})"
-    if comparison.production_version is None:
-        return False, f"not promoted: no production model yet, promote it with --promote or in the portal ({figures})"
-    if comparison.production_average_precision is None:
-        return False, f"not promoted: {comparison.note} ({figures})"
-    return False, f"not promoted: does not beat production ({figures})"
 
 
 def _card(history: pd.DataFrame, result: TrainResult, comparison: Comparison, *, reference: dict) -> ModelCard:

@@ -148,3 +148,26 @@ def drift_history_figure(reports: Sequence) -> go.Figure:
     for level, color, label in PSI_BANDS:
         figure.add_hline(y=level, line=dict(color=color, dash="dot", width=1), annotation_text=label)
     return figure
+
+
+def score_distribution_figure(arms: Sequence) -> go.Figure:
+    """Production's and the canary's scores over the same window, as overlaid shares per bin."""
+    colors = {"production": PRIMARY, "canary": ACCENT}
+    traces = [
+        go.Histogram(
+            x=arm.score_sample,
+            name=f"{arm.role} v{arm.version}",
+            histnorm="probability",
+            nbinsx=30,
+            opacity=0.6,
+            marker_color=colors.get(arm.role, MUTED),
+            hovertemplate="score %{x}<br>%{y:.1%} of answers<extra></extra>",
+        )
+        for arm in arms
+        if arm.score_sample
+    ]
+    return go.Figure(
+        data=traces,
+        layout=_drift_layout(barmode="overlay", xaxis=dict(automargin=True, title="score"), yaxis=dict(
+            automargin=True, gridcolor=GRID, tickformat=".0%", title="share of answers")),
+    )

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class Stage(models.TextChoices):
@@ -26,6 +28,9 @@ class ModelVersion(models.Model):
     reference = models.JSONField(
         default=dict, blank=True, help_text="training-data profile of each feature and the score, for drift monitoring"
     )
+    gate = models.JSONField(
+        default=dict, blank=True, help_text="the promotion gate's verdict at training: passed, promoted, reason, checks"
+    )
     artifact = models.FileField(upload_to="models/", max_length=300)
     checksum = models.CharField(max_length=64, help_text="SHA-256 of the artifact, verified at load")
     trained_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -43,6 +48,11 @@ class ModelVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} v{self.version} ({self.stage})"
+
+    @property
+    def gate_or_none(self) -> dict | None:
+        """The stored gate verdict, None for versions trained before the gate existed."""
+        return self.gate or None
 
 
 class TrainingRun(models.Model):
@@ -126,3 +136,47 @@ class DriftReport(models.Model):
 
     def __str__(self) -> str:
         return f"drift of {self.model_version} at {self.window_end:%Y-%m-%d %H:%M}: {self.status}"
+
+
+class Canary(models.Model):
+    """A staging version of `name` answering `share` % of live requests next to production.
+
+    Which requests is decided by a stable hash of the request key (apps.mlops.canary), so a
+    shopper or customer keeps seeing the same version while the share is unchanged.
+    """
+
+    name = models.CharField(max_length=64, unique=True)
+    version = models.ForeignKey(ModelVersion, on_delete=models.CASCADE, related_name="canaries")
+    share = models.PositiveSmallIntegerField(validators=[MaxValueValidator(100)], help_text="percent of request keys, 0-100")
+    started_at = models.DateTimeField(default=timezone.now, help_text="when this version started taking traffic")
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.CheckConstraint(condition=Q(share__lte=100), name="canary_share_at_most_100")]
+
+    def __str__(self) -> str:
+        return f"{self.name} canary v{self.version.version} at {self.share}%"
+
+
+class ServedPrediction(models.Model):
+    """One answer of a model while a canary runs, for models that store no answers of their own.
+
+    Fraud assessments already hold the version, score, decision and latency of every payment;
+    recommendations do not, so serving logs a sample here (apps.mlops.canary.canary_observe)
+    and the Models page compares production and canary from these rows.
+    """
+
+    model_version = models.ForeignKey(ModelVersion, on_delete=models.CASCADE, related_name="served")
+    score = models.FloatField(null=True, blank=True)
+    decision = models.CharField(max_length=32, blank=True, help_text="what the answer was (e.g. model or fallback)")
+    latency_ms = models.FloatField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["model_version", "created_at"], name="servedprediction_version_time")]
+
+    def __str__(self) -> str:
+        return f"{self.model_version_id} served at {self.created_at:%Y-%m-%d %H:%M}"

@@ -33,6 +33,9 @@ TRAINERS: dict[str, str] = {
     "tagging": "apps.catalog.training.tagging_train",
     "chat_intents": "apps.chat.training.chat_intents_train",
     "alerts": "apps.alerts.training.alerts_train",  # retrained by its own staleness job (apps.alerts.apps)
+    "scalping": "apps.abuse.training.scalping_train",
+    "fair_price": "apps.pricing.training.fair_price_train",
+    "bots": "apps.bots.training.bots_train",
 }
 
 # Model name -> when beat retrains it (CrontabSchedule fields, in TIME_ZONE). Created as
@@ -43,6 +46,9 @@ TRAINING_SCHEDULES: dict[str, dict[str, str]] = {
     "tagging": {"minute": "45", "hour": "4", "day_of_week": "1"},  # weekly, Monday 04:45: picks up tag decisions
     "segments": {"minute": "45", "hour": "2"},  # nightly 02:45, before the recommendations run
     "sentiment": {"minute": "50", "hour": "3", "day_of_week": "3"},  # weekly, Wednesday 03:50
+    "bots": {"minute": "10", "hour": "2", "day_of_week": "6"},  # weekly, Saturday 02:10: traffic's shape drifts slowly
+    "scalping": {"minute": "20", "hour": "4", "day_of_week": "2"},  # weekly, Tuesday 04:20: picks up case decisions
+    "fair_price": {"minute": "30", "hour": "4"},  # nightly 04:30: new listings and yesterday's demand
 }
 
 ProgressReporter = Callable[[float, str], None]

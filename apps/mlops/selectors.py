@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from apps.mlops.artifacts import load_verified
-from apps.mlops.models import DriftReport, ModelVersion, Stage, TrainingRun
+from apps.mlops.models import Canary, DriftReport, ModelVersion, Stage, TrainingRun
 
 logger = logging.getLogger(__name__)
 _cache: dict[str, tuple[int, Any]] = {}
@@ -42,7 +42,7 @@ def production_model(*, name: str) -> tuple[ModelVersion, Any] | None:
 
 
 def model_health() -> dict:
-    """Per model name: the production version and its age, for /health."""
+    """Per model name: the production version and its age, for /ready."""
     report: dict[str, dict] = {}
     for version in ModelVersion.objects.filter(stage=Stage.PRODUCTION).only("name", "version", "created_at", "metrics"):
         report[version.name] = {"status": "production", "version": version.version, "trained_at": version.created_at.isoformat()}
@@ -66,3 +66,8 @@ def training_run_list(*, name: str | None = None) -> QuerySet[TrainingRun]:
 def drift_report_list(*, name: str | None = None) -> QuerySet[DriftReport]:
     reports = DriftReport.objects.select_related("model_version")
     return reports.filter(model_version__name=name) if name else reports
+
+
+def canary_list(*, name: str | None = None) -> QuerySet[Canary]:
+    canaries = Canary.objects.select_related("version", "updated_by")
+    return canaries.filter(name=name) if name else canaries

@@ -82,8 +82,8 @@ def model_register(*, name: str, obj: Any, card: ModelCard, trained_by=None, att
                 raise
 
 
-def model_promote(*, version: ModelVersion, actor=None) -> ModelVersion:
-    """Make `version` the production model, archiving the previous one, atomically and audited."""
+def model_promote(*, version: ModelVersion, actor=None, verb: str = "promoted") -> ModelVersion:
+    """Make `version` the production model, archiving the previous one, atomically and audited (as `verb`)."""
     with transaction.atomic():
         previous = ModelVersion.objects.select_for_update().filter(name=version.name, stage=Stage.PRODUCTION).first()
         if previous is not None and previous.pk != version.pk:
@@ -99,7 +99,7 @@ def model_promote(*, version: ModelVersion, actor=None) -> ModelVersion:
             instance=version,
             before={"production": previous.version if previous else None},
             after={"production": version.version},
-            summary=f"promoted {version}",
+            summary=f"{verb} {version}",
             source="command" if actor is None else "portal",
         )
     return version
@@ -162,4 +162,4 @@ def model_rollback(*, name: str, actor=None) -> ModelVersion:
         )
         if previous is None:
             raise NothingToRollBack(f"{current} is the first {name} model ever promoted: there is nothing to roll back to")
-        return model_promote(version=previous, actor=actor)
+        return model_promote(version=previous, actor=actor, verb="rolled back to")

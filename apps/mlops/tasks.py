@@ -23,6 +23,9 @@ RETRY_DELAY_SECONDS = 60
     bind=True,
     name="mlops.train",
     acks_late=True,
+    # A pool process killed mid-run (SIGKILL, OOM killer) puts the message back instead of acking it
+    # as failed, which would leave the run "running" forever (tests/faults/test_training_worker_killed.py).
+    reject_on_worker_lost=True,
     max_retries=MAX_RETRIES,
     ignore_result=False,
     soft_time_limit=settings.CELERY_TRAINING_SOFT_TIME_LIMIT,

@@ -1,4 +1,5 @@
-"""The Models page: every model's versions and metrics, training with a live progress bar, promotion."""
+"""The Models page: every model's versions, metrics and gate verdicts, training with a live progress bar,
+promotion, rollback, and canaries with production and canary compared side by side."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,13 +11,25 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.dashboard.access import staff_page
 from apps.dashboard.charts import Chart, EmptyState, figure_json
-from apps.mlops.charts import drift_history_figure, feature_psi_figure, headline_metrics, metric_label, metrics_figure
-from apps.mlops.models import ModelVersion, Stage, TrainingRun
+from apps.mlops.canary import CanaryError, canary_promote, canary_set, canary_stop
+from apps.mlops.charts import (
+    drift_history_figure,
+    feature_psi_figure,
+    headline_metrics,
+    metric_label,
+    metrics_figure,
+    score_distribution_figure,
+)
+from apps.mlops.comparison import CanaryComparison, canary_comparison
+from apps.mlops.forms import CanaryForm, form_errors
+from apps.mlops.gates import GATES, GateSpec
+from apps.mlops.models import Canary, ModelVersion, Stage, TrainingRun
 from apps.mlops.monitoring import drift_check
 from apps.mlops.permissions import MODEL_STAFF_ROLES, PROMOTER_ROLES, may_promote
 from apps.mlops.pipeline import TRAINERS, UnknownModel, training_request
 from apps.mlops.selectors import (
     ACTIVE_RUN_STATUSES,
+    canary_list,
     drift_report_list,
     model_names,
     model_version_list,
@@ -46,6 +59,11 @@ class ModelPanel:
     trainable: bool
     metric_labels: list[str]
     rows: list[VersionRow]
+    gate: GateSpec | None
+    canary: Canary | None
+    comparison: CanaryComparison | None
+    comparison_chart: Chart | None
+    canary_form: CanaryForm
 
     @property
     def active_run(self) -> TrainingRun | None:
@@ -70,6 +88,17 @@ def _panel(name: str) -> ModelPanel:
         wide=True,
     )
     rows = [VersionRow(version, [version.metrics.get(key) for key in keys]) for version in versions]
+    canary = canary_list(name=name).first()
+    comparison = canary_comparison(canary=canary) if canary else None
+    comparison_chart = None
+    if comparison is not None:
+        comparison_chart = Chart(
+            f"chart-canary-{name}",
+            "Scores since the canary started: production and canary",
+            figure_json(score_distribution_figure(comparison.arms)),
+            has_data=any(arm.score_sample for arm in comparison.arms),
+            empty=EmptyState("No scored answers since the canary started yet.", ""),
+        )
     return ModelPanel(
         name,
         versions,
@@ -78,6 +107,13 @@ def _panel(name: str) -> ModelPanel:
         trainable=name in TRAINERS,
         metric_labels=[metric_label(key) for key in keys],
         rows=rows,
+        gate=GATES.get(name),
+        canary=canary,
+        comparison=comparison,
+        comparison_chart=comparison_chart,
+        canary_form=CanaryForm(
+            name=name, initial={"version": canary.version_id, "share": canary.share} if canary else {"share": 10}
+        ),
     )
 
 
@@ -121,6 +157,48 @@ def model_roll_back(request, name: str):
         messages.error(request, str(exc))
     else:
         messages.success(request, f"Rolled back: {version.name} v{version.version} is in production again.")
+    return redirect("mlops:model-list")
+
+
+@require_POST
+@staff_page(roles=PROMOTER_ROLES)
+def model_canary(request, name: str):
+    """Start a canary of a version at a share of traffic, or change the running one."""
+    form = CanaryForm(request.POST, name=name)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect("mlops:model-list")
+    try:
+        canary = canary_set(name=name, version=form.cleaned_data["version"], share=form.cleaned_data["share"],
+                            actor=request.user)
+    except CanaryError as exc:
+        messages.error(request, f"{exc.field}: {exc}")
+    else:
+        messages.success(request, f"Canary: {name} v{canary.version.version} answers {canary.share}% of customers.")
+    return redirect("mlops:model-list")
+
+
+@require_POST
+@staff_page(roles=PROMOTER_ROLES)
+def model_canary_stop(request, name: str):
+    try:
+        version = canary_stop(name=name, actor=request.user)
+    except CanaryError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Canary of {name} v{version.version} stopped: production answers every request.")
+    return redirect("mlops:model-list")
+
+
+@require_POST
+@staff_page(roles=PROMOTER_ROLES)
+def model_canary_promote(request, name: str):
+    try:
+        version = canary_promote(name=name, actor=request.user)
+    except CanaryError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{name} v{version.version} promoted from canary to production.")
     return redirect("mlops:model-list")
 
 

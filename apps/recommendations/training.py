@@ -4,22 +4,31 @@ Every run splits the history in time, tunes the blend on a validation slice, mea
 source, the blend and a most-popular baseline on the held-out interactions, then refits on the
 whole history and registers the model with those figures. It goes to production when the blend
 beats the popularity baseline measured in the same run (or with --promote): a model that cannot
-beat "show the bestsellers" must not replace anything.
+beat "show the bestsellers" must not replace anything (apps.mlops.gates, "recommendations").
 """
 from __future__ import annotations
 
 import pandas as pd
 
+from apps.mlops.gates import gate_decide
 from apps.mlops.pipeline import ProgressReporter, TrainingOptions, TrainingOutcome, TrainingRefused
-from apps.mlops.services import ModelCard, json_safe, model_promote, model_register
+from apps.mlops.services import ModelCard, json_safe, model_register
+from apps.mlops.validation import window_validate
 from apps.recommendations import integrations
 from apps.recommendations.selectors import MODEL_NAME, interactions_frame, products_frame
 from ml.recs.evaluate import K, NotEnoughHistory
 from ml.recs.training import TrainResult, recs_train
+from ml.validation import DataSpec
 
 TABLE_METRICS = (f"precision@{K}", f"recall@{K}", f"ndcg@{K}", f"map@{K}", "coverage")
 MIN_INTERACTIONS = 500
 MIN_SHOPPERS = 50
+WINDOW = DataSpec(
+    what="product interactions",
+    min_rows=MIN_INTERACTIONS,
+    required=("customer", "product", "type", "timestamp"),
+    ranges={"customer": (1, None), "product": (1, None)},
+)
 
 
 def history_check(events: pd.DataFrame, products: pd.DataFrame) -> None:
@@ -58,6 +67,7 @@ def recommendations_train(*, options: TrainingOptions, report: ProgressReporter)
     events = interactions_frame(since=options.since, until=options.until)
     products = products_frame()
     history_check(events, products)
+    window_validate(events, WINDOW)
     segments = integrations.segment_membership(merchant_id=None)
     try:
         result = recs_train(events, products, segments=segments, progress=lambda f, m: report(0.05 + 0.85 * f, m))
@@ -65,21 +75,10 @@ def recommendations_train(*, options: TrainingOptions, report: ProgressReporter)
         raise TrainingRefused(f"not enough data: {exc}") from exc
     report(0.92, "registering the model")
     version = model_register(name=MODEL_NAME, obj=result.model, card=_card(events, result), trained_by=options.actor)
-    lift = result.evaluation["ndcg_lift_over_popularity"]
-    promoted, reason = _promotion(lift, force=options.promote)
-    if promoted:
-        model_promote(version=version, actor=options.actor)
-    report(0.99, f"{version}: {reason}")
-    return TrainingOutcome(version=version, promoted=promoted, promotion_reason=reason, summary=summary_rows(result))
-
-
-def _promotion(lift: float | None, *, force: bool) -> tuple[bool, str]:
-    figure = f"nDCG@{K} {lift:.2f}x the popularity baseline" if lift is not None else "no baseline figure"
-    if lift is not None and lift > 1.0:
-        return True, f"promoted: the blend beats the popularity baseline ({figure})"
-    if force:
-        return True, f"promoted on request ({figure})"
-    return False, f"not promoted: the blend does not beat the popularity baseline ({figure})"
+    gate = gate_decide(version=version, force=options.promote, actor=options.actor)
+    report(0.99, f"{version}: {gate.reason}")
+    return TrainingOutcome(version=version, promoted=gate.promoted, promotion_reason=gate.reason,
+                           summary=summary_rows(result))
 
 
 def _card(events: pd.DataFrame, result: TrainResult) -> ModelCard:

@@ -10,8 +10,8 @@ labels and the wording of real reviews, which simulated or single-shop reviews l
 The classifier weight in the VADER blend and the neutral band are chosen on held-out rows (a
 random fifth of the reviews, a fifth of the corpus's source reviews) by the mean weighted F1
 over those sets, so a model perfect on one shop's phrasing but poor on other wording loses.
-Promotion: the candidate must beat the production model (or VADER when there is none, where
---promote is still needed) re-scored on the same held-out rows.
+Promotion (apps.mlops.gates, "sentiment"): the candidate must beat VADER alone and the production
+model re-scored on the same held-out rows; without a production model --promote is still needed.
 """
 from __future__ import annotations
 
@@ -22,9 +22,11 @@ import pandas as pd
 from django.conf import settings
 from sklearn.model_selection import GroupShuffleSplit, train_test_split
 
+from apps.mlops.gates import ProductionFigure, gate_decide
 from apps.mlops.pipeline import ProgressReporter, TrainingOptions, TrainingOutcome, TrainingRefused
 from apps.mlops.selectors import production_model, production_version
-from apps.mlops.services import ModelCard, model_promote, model_register
+from apps.mlops.services import ModelCard, model_register
+from apps.mlops.validation import window_validate
 from apps.reviews.models import Review
 from apps.reviews.scoring import SENTIMENT_MODEL_NAME
 from ml.text.corpus import hu_liu_sentences
@@ -41,12 +43,14 @@ from ml.text.sentiment import (
     rating_label,
     weighted_f1,
 )
+from ml.validation import DataSpec
 
 MIN_REVIEWS = 50
 """Fewer rated reviews with text than this say too little about the marketplace's wording."""
 MIN_PER_LABEL = 10
 """Each of negative, neutral and positive needs this many training examples (reviews plus corpus)."""
 VALIDATION_SHARE = 0.2
+WINDOW = DataSpec(what="rated reviews", required=("text", "rating", "label"), ranges={"rating": (1, 5)})
 
 
 def reviews_frame(options: TrainingOptions) -> pd.DataFrame:
@@ -110,6 +114,7 @@ def sentiment_train(*, options: TrainingOptions, report: ProgressReporter) -> Tr
     reviews = reviews_frame(options)
     corpus = sentence_corpus()
     data_check(reviews, corpus)
+    window_validate(reviews, WINDOW)
     parts = [_split_reviews(reviews)] + ([_split_corpus(corpus)] if corpus is not None else [])
     train = pd.concat([with_inherited_sentences(parts[0][0]), *[train for train, _ in parts[1:]]])
     report(0.15, f"fitting TF-IDF + logistic regression on {len(train):,} texts")
@@ -133,6 +138,7 @@ def sentiment_train(*, options: TrainingOptions, report: ProgressReporter) -> Tr
     metrics = {
         "weighted_f1": round(choice.f1, 4),
         **{f"weighted_f1_{name}": round(value, 4) for name, value in zip(set_names, choice.f1_by_set, strict=True)},
+        "vader_weighted_f1": round(float(np.mean(vader_f1)), 4),
         **{f"vader_weighted_f1_{name}": round(value, 4) for name, value in zip(set_names, vader_f1, strict=True)},
         **{f"classifier_only_weighted_f1_{name}": round(v, 4) for name, v in zip(set_names, classifier_f1, strict=True)},
     }
@@ -159,20 +165,13 @@ def sentiment_train(*, options: TrainingOptions, report: ProgressReporter) -> Tr
     )
     report(0.9, "registering the model")
     version = model_register(name=SENTIMENT_MODEL_NAME, obj=final, card=card, trained_by=options.actor)
-    baseline = production_f1 if production_f1 is not None else float(np.mean(vader_f1))
-    wins = choice.f1 > baseline
-    against = "production" if production_f1 is not None else "VADER"
-    figures = f"mean weighted F1 {choice.f1:.4f} against {against}'s {baseline:.4f} on the same held-out rows"
-    if production_f1 is not None and wins:
-        promoted, reason = True, f"promoted: beats production ({figures})"
-    elif options.promote:
-        promoted, reason = True, f"promoted on request ({figures})"
-    elif production_f1 is None:
-        promoted, reason = False, f"not promoted: no production model yet, promote it with --promote ({figures})"
-    else:
-        promoted, reason = False, f"not promoted: does not beat production ({figures})"
-    if promoted:
-        model_promote(version=version, actor=options.actor)
+    current = production_version(name=SENTIMENT_MODEL_NAME)
+    production = None if current is None else ProductionFigure(
+        current.version, production_f1,
+        "same held-out rows" if production_f1 is not None else "cannot be loaded or scored on the held-out rows",
+    )
+    gate = gate_decide(version=version, production=production, force=options.promote, actor=options.actor)
+    promoted, reason = gate.promoted, gate.reason
     report(0.98, f"{version}: {reason}")
     summary = [
         ("reviews / corpus sentences", f"{len(reviews):,} / {0 if corpus is None else len(corpus):,}"),

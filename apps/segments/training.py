@@ -17,17 +17,26 @@ from django.utils import timezone
 
 from apps.core.tenancy import merchant_ids_for_user
 from apps.merchants.models import Merchant
+from apps.mlops.gates import Condition, gate_decide
 from apps.mlops.models import TrainingRun
 from apps.mlops.pipeline import ProgressReporter, TrainingOptions, TrainingOutcome, TrainingRefused
 from apps.mlops.selectors import ACTIVE_RUN_STATUSES
-from apps.mlops.services import ModelCard, json_safe, model_promote, model_register
+from apps.mlops.services import ModelCard, json_safe, model_register
+from apps.mlops.validation import window_validate
 from apps.segments.models import SegmentationRun
 from apps.segments.segmentation import ScopeSegmentation, ScopeTooSmall, segment_scope
 from apps.segments.selectors import merchants_with_orders
 from apps.segments.services import segmentation_save
+from ml.validation import DataSpec
 
 MODEL_NAME = "segments"
 PLATFORM = "platform"
+FEATURES = DataSpec(
+    what="buyers",
+    required=("recency_days", "frequency", "monetary"),
+    ranges={"recency_days": (0.0, None), "frequency": (1.0, None), "monetary": (0.0, None)},
+)
+"""The data-validation step per scope: every buyer's recency, frequency and spend present, finite and non-negative."""
 
 
 def scopes_for(actor) -> list[int | None]:
@@ -59,8 +68,10 @@ def segments_train(*, options: TrainingOptions, report: ProgressReporter) -> Tra
         label = names.get(merchant_id, "platform-wide")
         report(0.05 + 0.8 * done / len(scopes), f"segmenting {label}")
         try:
-            results.append(segment_scope(merchant_id=merchant_id, now=now))
-        except ScopeTooSmall as exc:
+            result = segment_scope(merchant_id=merchant_id, now=now)
+            window_validate(result.features, FEATURES)
+            results.append(result)
+        except (ScopeTooSmall, TrainingRefused) as exc:
             refused[merchant_id] = str(exc)
     if not results:
         reasons = "; ".join(f"{names.get(m, 'platform-wide')}: {reason}" for m, reason in refused.items())
@@ -82,18 +93,15 @@ def segments_train(*, options: TrainingOptions, report: ProgressReporter) -> Tra
             training_run=training_run,
             data_end=now,
         )
-    complete = None in scopes and not refused
-    promoted = complete or options.promote
-    if promoted:
-        model_promote(version=version, actor=options.actor)
-    reason = (
-        "promoted: complete segmentation of every scope"
-        if complete
-        else "promoted on request"
-        if options.promote
-        else "not promoted: this run did not segment every scope (its segmentations are current for their merchants)"
+    complete = Condition(
+        "covers every scope",
+        None in scopes and not refused,
+        "complete segmentation of every scope" if None in scopes and not refused
+        else "this run did not segment every scope (its segmentations are current for their merchants)",
     )
-    return TrainingOutcome(version=version, promoted=promoted, promotion_reason=reason, summary=_summary(results, refused, names))
+    gate = gate_decide(version=version, conditions=[complete], force=options.promote, actor=options.actor)
+    return TrainingOutcome(version=version, promoted=gate.promoted, promotion_reason=gate.reason,
+                           summary=_summary(results, refused, names))
 
 
 def _assignment_model(results: list[ScopeSegmentation]) -> dict:

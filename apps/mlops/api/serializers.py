@@ -4,6 +4,19 @@ from apps.mlops.models import DriftReport, ModelVersion, TrainingRun
 from apps.mlops.pipeline import TRAINERS
 
 
+class GateCheckSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    passed = serializers.BooleanField()
+    detail = serializers.CharField()
+
+
+class GateOutputSerializer(serializers.Serializer):
+    passed = serializers.BooleanField(help_text="Thresholds, conditions and the production comparison all passed.")
+    promoted = serializers.BooleanField(help_text="Promoted at training: passed, or forced with --promote.")
+    reason = serializers.CharField()
+    checks = GateCheckSerializer(many=True)
+
+
 class ModelVersionOutputSerializer(serializers.ModelSerializer):
     trained_by = serializers.CharField(source="trained_by.username", default=None, allow_null=True)
     promoted_by = serializers.CharField(source="promoted_by.username", default=None, allow_null=True)
@@ -15,6 +28,7 @@ class ModelVersionOutputSerializer(serializers.ModelSerializer):
     )
     features = serializers.ListField(child=serializers.CharField())
     row_counts = serializers.DictField(child=serializers.IntegerField())
+    gate = GateOutputSerializer(allow_null=True, source="gate_or_none", help_text="The promotion gate's verdict at training.")
 
     class Meta:
         model = ModelVersion
@@ -29,6 +43,7 @@ class ModelVersionOutputSerializer(serializers.ModelSerializer):
             "data_start",
             "data_end",
             "row_counts",
+            "gate",
             "checksum",
             "trained_by",
             "promoted_by",
@@ -107,3 +122,36 @@ class DriftReportOutputSerializer(serializers.ModelSerializer):
 
 class DriftCheckInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=64, help_text="The model whose production version to check now.")
+
+
+class ArmSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=["production", "canary"])
+    version = serializers.IntegerField()
+    answers = serializers.IntegerField(help_text="Answers read since the canary started (newest 50,000 at most).")
+    score_mean = serializers.FloatField(allow_null=True)
+    score_p50 = serializers.FloatField(allow_null=True)
+    score_p90 = serializers.FloatField(allow_null=True)
+    decision_rates = serializers.DictField(child=serializers.FloatField(), help_text="Share of answers per decision.")
+    labelled = serializers.IntegerField(help_text="Answers whose outcome is known (fraud labels).")
+    precision = serializers.FloatField(allow_null=True, help_text="Labelled precision of review/decline decisions.")
+    recall = serializers.FloatField(allow_null=True, help_text="Labelled recall of review/decline decisions.")
+    latency_mean_ms = serializers.FloatField(allow_null=True)
+    latency_p95_ms = serializers.FloatField(allow_null=True)
+
+
+class CanaryOutputSerializer(serializers.Serializer):
+    """A running canary (an `apps.mlops.comparison.CanaryComparison`) with both arms' live figures."""
+
+    name = serializers.CharField(source="canary.name")
+    version = serializers.IntegerField(source="canary.version.version", help_text="The staging version's number.")
+    share = serializers.IntegerField(source="canary.share", help_text="Percent of customers routed to the canary.")
+    started_at = serializers.DateTimeField(source="canary.started_at")
+    updated_at = serializers.DateTimeField(source="canary.updated_at")
+    updated_by = serializers.CharField(source="canary.updated_by.username", default=None, allow_null=True)
+    comparison = ArmSerializer(many=True, source="arms", help_text="Production, then canary, over the same window.")
+
+
+class CanaryInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=64, help_text="The model whose traffic to split.")
+    version = serializers.IntegerField(min_value=1, help_text="The staging version's number (not the production one).")
+    share = serializers.IntegerField(min_value=0, max_value=100, help_text="Percent of customers routed to it.")

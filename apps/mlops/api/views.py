@@ -1,4 +1,4 @@
-"""The model registry over the API: versions, training runs (with progress), train, promote, roll back, drift."""
+"""The model registry over the API: versions, training runs (with progress), train, promote, roll back, drift, canaries."""
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
@@ -11,6 +11,8 @@ from rest_framework.response import Response
 
 from apps.core.api.errors import ErrorSerializer, error_responses
 from apps.mlops.api.serializers import (
+    CanaryInputSerializer,
+    CanaryOutputSerializer,
     DriftCheckInputSerializer,
     DriftReportOutputSerializer,
     ModelVersionOutputSerializer,
@@ -18,10 +20,19 @@ from apps.mlops.api.serializers import (
     TrainingRequestInputSerializer,
     TrainingRunOutputSerializer,
 )
+from apps.mlops.canary import CanaryError, canary_promote, canary_set, canary_stop
+from apps.mlops.comparison import canary_comparison
+from apps.mlops.models import ModelVersion
 from apps.mlops.monitoring import drift_check
 from apps.mlops.permissions import IsModelPromoter, IsModelStaff
 from apps.mlops.pipeline import training_request
-from apps.mlops.selectors import drift_report_list, model_version_list, production_version, training_run_list
+from apps.mlops.selectors import (
+    canary_list,
+    drift_report_list,
+    model_version_list,
+    production_version,
+    training_run_list,
+)
 from apps.mlops.services import NothingToRollBack, TrainingAlreadyRunning, model_promote, model_rollback
 
 CONFLICT = {409: OpenApiResponse(response=ErrorSerializer, description="A run of this model is already queued or running.")}
@@ -137,3 +148,77 @@ class DriftReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Regis
         if version is None:
             raise exceptions.ValidationError({"name": [f"{name!r} has no production version."]})
         return Response(self.get_serializer(drift_check(version=version)).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: CanaryOutputSerializer(many=True)}),
+    retrieve=extend_schema(
+        responses={200: CanaryOutputSerializer, **error_responses(404)},
+        description="The running canary of a model with production and canary compared over the same window.",
+    ),
+    create=extend_schema(
+        request=CanaryInputSerializer,
+        responses={200: CanaryOutputSerializer, **error_responses(400)},
+        description="Start a canary of a version at a share of customers, or change the running one's version or "
+        "share (idempotent per model name; platform admins).",
+    ),
+    stop=extend_schema(
+        request=None,
+        responses={200: ModelVersionOutputSerializer, **error_responses(404)},
+        description="Send every request back to production (platform admins). Answers the former canary version.",
+    ),
+    promote=extend_schema(
+        request=None,
+        responses={200: ModelVersionOutputSerializer, **error_responses(404)},
+        description="Make the canary version production and end the canary (platform admins).",
+    ),
+)
+class CanaryViewSet(RegistryViewSet):
+    serializer_class = CanaryOutputSerializer
+    lookup_field = "name"
+    lookup_value_regex = r"[-\w]+"
+    pagination_class = None
+
+    def get_permissions(self):
+        if self.action in ("create", "stop", "promote"):
+            return [IsModelPromoter()]
+        return super().get_permissions()
+
+    def get_queryset(self):
+        return canary_list()
+
+    def list(self, request: Request) -> Response:
+        comparisons = [canary_comparison(canary=canary) for canary in self.get_queryset()]
+        return Response(self.get_serializer(comparisons, many=True).data)
+
+    def retrieve(self, request: Request, name: str) -> Response:
+        return Response(self.get_serializer(canary_comparison(canary=self.get_object())).data)
+
+    def create(self, request: Request) -> Response:
+        data = self.validated_input(CanaryInputSerializer)
+        version = ModelVersion.objects.filter(name=data["name"], version=data["version"]).first()
+        if version is None:
+            raise exceptions.ValidationError({"version": [f"{data['name']} has no version {data['version']}."]})
+        try:
+            canary = canary_set(name=data["name"], version=version, share=data["share"], actor=request.user, source="api")
+        except CanaryError as exc:
+            raise exceptions.ValidationError({exc.field: [str(exc)]}) from exc
+        return Response(self.get_serializer(canary_comparison(canary=canary)).data)
+
+    @action(detail=True, methods=["post"])
+    def stop(self, request: Request, name: str) -> Response:
+        self.get_object()
+        try:
+            version = canary_stop(name=name, actor=request.user, source="api")
+        except CanaryError as exc:  # stopped or promoted by someone else meanwhile
+            raise exceptions.NotFound(str(exc)) from exc
+        return Response(ModelVersionOutputSerializer(version, context=self.get_serializer_context()).data)
+
+    @action(detail=True, methods=["post"])
+    def promote(self, request: Request, name: str) -> Response:
+        self.get_object()
+        try:
+            version = canary_promote(name=name, actor=request.user, source="api")
+        except CanaryError as exc:  # stopped or promoted by someone else meanwhile
+            raise exceptions.NotFound(str(exc)) from exc
+        return Response(ModelVersionOutputSerializer(version, context=self.get_serializer_context()).data)
