@@ -157,7 +157,7 @@ def _start_server(port: int, workdir: Path, *, workers: int) -> subprocess.Popen
     print(f"server: {' '.join(Path(command[0]).name if i == 0 else part for i, part in enumerate(command))}; "
           + " ".join(f"{key}={value}" for key, value in SERVER_ENV.items()))
     server = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 300  # importing Django takes minutes on a busy shared machine
     while time.monotonic() < deadline:
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)

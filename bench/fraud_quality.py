@@ -44,10 +44,18 @@ def main() -> None:
     parser.add_argument(
         "--redis-url", default="", help="Redis for the live velocity state (default: none, features from the DB)."
     )
+    parser.add_argument(
+        "--model-budget-ms",
+        type=float,
+        default=60_000,
+        help="FRAUD_MODEL_BUDGET_MS for this run: quality is measured on the model's answers, so a busy machine "
+        "must not turn them into rules-only fallbacks (bench/fraud_latency.py measures the production budget).",
+    )
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="fraud-quality-"))
     _configure(args, workdir)
+    os.environ["FRAUD_MODEL_BUDGET_MS"] = str(args.model_budget_ms)
     import django
 
     django.setup()

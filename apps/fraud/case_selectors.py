@@ -37,6 +37,15 @@ def review_sla_minutes(*, merchant_id: int) -> int:
     return rows.get(merchant_id, rows.get(None, DEFAULT_REVIEW_SLA_MINUTES))
 
 
+def review_sla_minutes_many(*, merchant_ids: set[int]) -> dict[int, int]:
+    """`review_sla_minutes` of several merchants with one query (cases opened by a batch)."""
+    rows = {
+        row.merchant_id: row.review_sla_minutes
+        for row in RiskSettings.objects.filter(Q(merchant_id__in=merchant_ids) | Q(merchant__isnull=True))
+    }
+    return {merchant_id: rows.get(merchant_id, rows.get(None, DEFAULT_REVIEW_SLA_MINUTES)) for merchant_id in merchant_ids}
+
+
 def waiting_q(now) -> Q:
     """Cases that wait in the queue for someone to pick up: open ones and snoozes that have run out."""
     return Q(status=ReviewCase.Status.OPEN) | Q(status=ReviewCase.Status.SNOOZED, snoozed_until__lte=now)

@@ -21,7 +21,8 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.core.audit import audit_record, snapshot
 from apps.core.models import AuditLog
-from apps.fraud.case_selectors import review_sla_minutes, waiting_q
+from apps.fraud.case_selectors import review_sla_minutes, review_sla_minutes_many, waiting_q
+from apps.fraud.copy_insert import rows_insert
 from apps.fraud.labels import ANALYST, payments_label
 from apps.fraud.models import CaseEvent, ReviewCase
 from apps.fraud.webhooks import webhooks_enqueue
@@ -133,6 +134,38 @@ def case_open(*, assessment: Assessment) -> ReviewCase:
                 case=case, action=CaseAction.OPENED, data={"score": assessment.score, "flags": assessment.flags}
             )
     return case
+
+
+def cases_open_new(*, assessments: list[Assessment]) -> list[ReviewCase]:
+    """`case_open` for assessments written in the current transaction (so none has a case yet), in bulk.
+
+    Scoring a batch opens up to one case per payment; one by one that was six queries each.
+    Here it is three for the batch: the SLAs, the cases and their "opened" events.
+    """
+    if not assessments:
+        return []
+    now = timezone.now()
+    sla = review_sla_minutes_many(merchant_ids={a.merchant_id for a in assessments})
+    cases = rows_insert(
+        ReviewCase,
+        [
+            ReviewCase(
+                assessment=a,
+                merchant_id=a.merchant_id,
+                priority=a.score,
+                sla_due_at=now + timedelta(minutes=sla[a.merchant_id]),
+            )
+            for a in assessments
+        ],
+    )
+    rows_insert(
+        CaseEvent,
+        [
+            CaseEvent(case=case, action=CaseAction.OPENED, data={"score": a.score, "flags": a.flags})
+            for case, a in zip(cases, assessments, strict=True)
+        ],
+    )
+    return cases
 
 
 def case_claim(*, case: ReviewCase, actor: User, source: str = "api") -> ReviewCase:

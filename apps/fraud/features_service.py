@@ -6,7 +6,8 @@ down, or a backdated payment older than what Redis already holds) it is rebuilt 
 payments table as of the payment's timestamp, and the payment is marked `from_database`.
 Payments of one batch see the earlier ones of the same batch, exactly as if they had arrived
 one by one in time order. The arithmetic is `ml.fraud.features.features_from_snapshot`, run
-once for the whole batch, the same code training runs over history.
+once for the whole batch, the same code training runs over history; which prior events each
+row sees is decided with array operations over the whole batch (`ml.fraud.live_batch`).
 """
 from __future__ import annotations
 
@@ -31,19 +32,16 @@ from apps.fraud.velocity_store import (
     velocity_store,
     velocity_store_failed,
 )
-from ml.fraud.features import PriorSnapshot, Targets, features_from_snapshot
+from ml.fraud.features import features_from_snapshot
+from ml.fraud.live_batch import ID_FIELDS, CustomerBase, Events, batch_snapshot, id_code
 from ml.fraud.velocity import (
     AMOUNT_PROFILE_SIZE,
     DEFAULT_LABEL_DELAY_DAYS,
     LONGEST_WINDOW_SECONDS,
     SECONDS_PER_DAY,
     GeoPoint,
-    InMemoryVelocityStore,
     LabelCounts,
     PaymentEvent,
-    PriorEvent,
-    VelocityState,
-    retained,
 )
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -85,6 +83,22 @@ class LabelIndex:
         times, cumulative = found
         visible = int(np.searchsorted(times, timestamp - self.delay, side="right"))
         return LabelCounts(labelled=visible, frauds=int(cumulative[visible - 1]) if visible else 0)
+
+    def counts_many(self, kind: str, keys: Sequence[str], timestamps: np.ndarray) -> np.ndarray:
+        """`counts` of many rows as a (rows, 2) array (labelled, frauds): one binary search per key and batch."""
+        found = np.zeros((len(keys), 2))
+        rows_of: dict[str, list[int]] = {}
+        for row, key in enumerate(keys):
+            rows_of.setdefault(key, []).append(row)
+        for key, rows in rows_of.items():
+            group = self._groups.get((kind, key))
+            if group is None:
+                continue
+            times, cumulative = group
+            visible = np.searchsorted(times, timestamps[rows] - self.delay, side="right")
+            found[rows, 0] = visible
+            found[rows, 1] = np.where(visible > 0, cumulative[np.maximum(visible - 1, 0)], 0)
+        return found
 
 
 _labels: tuple[float, LabelIndex] | None = None
@@ -130,68 +144,79 @@ def _labels_refresh_in_background() -> None:
 # --- pasts from the database -----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Row:
-    """A stored payment as the velocity state sees it."""
+class _History:
+    """One entity's stored payments in (timestamp, pk) order, as arrays (strings kept for the customer's seen sets)."""
 
-    pk: int
-    customer_id: str
-    event: PriorEvent
-    country: str
-    latitude: float | None
-    longitude: float | None
+    def __init__(self, records: list[tuple], codes: dict[str, int]) -> None:
+        def code(value: str) -> int:
+            found = codes.get(value)
+            return found if found is not None else codes.setdefault(value, id_code(value))
 
+        self.pks = np.array([r[0] for r in records], dtype=np.int64)
+        self.times = np.array([epoch_seconds(r[1]) for r in records], dtype=np.float64)
+        self.amounts = np.array([float(r[10]) for r in records], dtype=np.float64)
+        # HISTORY_FIELDS order: merchant 3, card 4, device 5, ip 6; ID_FIELDS order: merchant, device, card, ip
+        self.ids = np.array(
+            [[code(r[3] or ""), code(r[5] or ""), code(r[4] or ""), code(r[6] or "")] for r in records], dtype=np.int64
+        ).reshape(len(records), len(ID_FIELDS))
+        self.devices = [r[5] or "" for r in records]
+        self.cards = [r[4] or "" for r in records]
+        self.countries = [r[7] or "" for r in records]
+        self.geo = [(i, r[8], r[9]) for i, r in enumerate(records) if r[8] is not None and r[9] is not None]
 
-def _rows(records: list[tuple]) -> list[_Row]:
-    rows = []
-    for pk, timestamp, customer, merchant, card, device, ip, country, latitude, longitude, amount in records:
-        event = PriorEvent(
-            timestamp=epoch_seconds(timestamp),
-            amount=float(amount),
-            merchant_id=merchant,
-            device_id=device or "",
-            card_id=card or "",
-            ip_address=ip or "",
+    def events(self, start: int, stop: int) -> Events:
+        return Events(
+            pks=self.pks[start:stop],
+            times=self.times[start:stop],
+            amounts=self.amounts[start:stop],
+            ids=self.ids[start:stop],
         )
-        rows.append(_Row(pk, customer, event, country or "", latitude, longitude))
-    return rows
+
+    def prior(self, until: float) -> int:
+        """How many stored payments are at or before ``until``."""
+        return int(np.searchsorted(self.times, until, side="right"))
+
+    def customer_past(self, until: float) -> CustomerPast:
+        """As of ``until``: what `ml.fraud.velocity.retained` keeps (the last 7 days plus the newest 30) and the counters."""
+        prior = self.prior(until)
+        recent = int(np.searchsorted(self.times[:prior], until - LONGEST_WINDOW_SECONDS, side="right"))
+        start = min(recent, max(prior - AMOUNT_PROFILE_SIZE, 0))
+        located = [point for point in self.geo if point[0] < prior]
+        geo = located[-1] if located else None
+        base = CustomerBase(
+            events=self.events(start, prior),
+            count=prior,
+            devices=frozenset(self.devices[:prior]) - {""},
+            cards=frozenset(self.cards[:prior]) - {""},
+            countries=frozenset(self.countries[:prior]) - {""},
+            last_geo=None if geo is None else GeoPoint(float(self.times[geo[0]]), geo[1], geo[2]),
+        )
+        return CustomerPast(base=base, newest=float(self.times[prior - 1]) if prior else -math.inf)
+
+    def entity_past(self, until: float) -> EntityPast:
+        """A card's or device's payments in the 7 days up to ``until``."""
+        prior = self.prior(until)
+        start = int(np.searchsorted(self.times[:prior], until - LONGEST_WINDOW_SECONDS, side="right"))
+        return EntityPast(events=self.events(start, prior), newest=float(self.times[prior - 1]) if prior else -math.inf)
+
+    def latest(self, *, customer: bool) -> CustomerPast | EntityPast:
+        """As of its newest stored payment: what Redis would hold had it seen them all."""
+        until = float(self.times[-1]) if len(self.times) else 0.0
+        return self.customer_past(until) if customer else self.entity_past(until)
 
 
-def _customer_past(rows: list[_Row], until: float) -> tuple[CustomerPast, list[int]]:
-    """A customer's past as of ``until`` (payments at or before it), with the retained events' pks."""
-    prior = [row for row in rows if row.event.timestamp <= until]
-    kept = retained([row.event for row in prior], until, keep_last=AMOUNT_PROFILE_SIZE)
-    kept_rows = prior[len(prior) - len(kept) :] if kept else []
-    located = [row for row in prior if row.latitude is not None and row.longitude is not None]
-    geo = located[-1] if located else None
-    past = CustomerPast(
-        events=tuple(kept),
-        count=len(prior),
-        devices=frozenset(row.event.device_id for row in prior if row.event.device_id),
-        cards=frozenset(row.event.card_id for row in prior if row.event.card_id),
-        countries=frozenset(row.country for row in prior if row.country),
-        last_geo=None if geo is None else GeoPoint(geo.event.timestamp, geo.latitude, geo.longitude),
-        newest=prior[-1].event.timestamp if prior else -math.inf,
-    )
-    return past, [row.pk for row in kept_rows]
+_NO_HISTORY = _History([], {})
 
 
-def _entity_past(rows: list[_Row], until: float) -> tuple[EntityPast, list[int]]:
-    prior = [row for row in rows if until - LONGEST_WINDOW_SECONDS < row.event.timestamp <= until]
-    return (
-        EntityPast(events=tuple(row.event for row in prior), newest=prior[-1].event.timestamp if prior else -math.inf),
-        [row.pk for row in prior],
-    )
+def _histories(records: list[tuple], key: int, codes: dict[str, int]) -> dict[str, _History]:
+    """Stored payments grouped by the HISTORY_FIELDS column ``key`` (customer 2, card 4, device 5)."""
+    groups: dict[str, list[tuple]] = {}
+    for record in records:
+        groups.setdefault(record[key] or "", []).append(record)
+    return {entity: _History(rows, codes) for entity, rows in groups.items()}
 
 
-def _grouped(rows: list[_Row], key) -> dict[str, list[_Row]]:
-    groups: dict[str, list[_Row]] = {}
-    for row in rows:
-        groups.setdefault(key(row), []).append(row)
-    return groups
-
-
-# --- assembling states -------------------------------------------------------------------------
+# --- assembling pasts ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -200,42 +225,6 @@ class LiveFeatures:
 
     matrix: np.ndarray
     from_database: list[bool]
-
-
-def _state(
-    payment: PaymentEvent, customer: CustomerPast, card: EntityPast, device: EntityPast, labels: LabelIndex
-) -> VelocityState:
-    t = payment.timestamp
-    return VelocityState(
-        customer_events=customer.events,
-        card_events=card.events,
-        device_events=device.events,
-        customer_payment_count=customer.count,
-        seen_devices=customer.devices,
-        seen_cards=customer.cards,
-        seen_countries=customer.countries,
-        last_geo=customer.last_geo,
-        merchant_labels=labels.counts("merchant", payment.merchant_id, t),
-        category_labels=labels.counts("category", payment.merchant_category, t),
-        platform_labels=labels.counts("platform", "", t),
-    )
-
-
-def _with_batch(base: VelocityState, earlier: VelocityState) -> VelocityState:
-    """`base` (stored past) followed by the earlier payments of the same batch."""
-    return VelocityState(
-        customer_events=base.customer_events + earlier.customer_events,
-        card_events=base.card_events + earlier.card_events,
-        device_events=base.device_events + earlier.device_events,
-        customer_payment_count=base.customer_payment_count + earlier.customer_payment_count,
-        seen_devices=base.seen_devices | earlier.seen_devices,
-        seen_cards=base.seen_cards | earlier.seen_cards,
-        seen_countries=base.seen_countries | earlier.seen_countries,
-        last_geo=earlier.last_geo or base.last_geo,
-        merchant_labels=base.merchant_labels,
-        category_labels=base.category_labels,
-        platform_labels=base.platform_labels,
-    )
 
 
 class _Pasts:
@@ -261,7 +250,7 @@ class _Pasts:
                 if key and not self._current(kind, key, payment.timestamp):
                     need[kind].add(key)
                     self.from_database[i] |= self.stored is None or self._stored(kind, key) is not None
-        self.rows = {"customer": {}, "card": {}, "device": {}}
+        self.histories: dict[str, dict[str, _History]] = {"customer": {}, "card": {}, "device": {}}
         if any(need.values()):
             since = min(p.timestamp for p in payments) - LONGEST_WINDOW_SECONDS
             found = payment_histories(
@@ -270,10 +259,11 @@ class _Pasts:
                 device_ids=need["device"],
                 since=EPOCH + timedelta(seconds=since),
             )
-            self.rows = {
-                "customer": _grouped(_rows(found["customer"]), lambda row: row.customer_id),
-                "card": _grouped(_rows(found["card"]), lambda row: row.event.card_id),
-                "device": _grouped(_rows(found["device"]), lambda row: row.event.device_id),
+            codes: dict[str, int] = {}
+            self.histories = {
+                "customer": _histories(found["customer"], 2, codes),
+                "card": _histories(found["card"], 4, codes),
+                "device": _histories(found["device"], 5, codes),
             }
             self._hydrate(need)
 
@@ -293,29 +283,30 @@ class _Pasts:
         missing = {kind: {key for key in keys if self._stored(kind, key) is None} for kind, keys in need.items()}
         try:
             self.store.hydrate(
-                customers={key: self._latest(_customer_past, "customer", key) for key in missing["customer"]},
-                cards={key: self._latest(_entity_past, "card", key) for key in missing["card"]},
-                devices={key: self._latest(_entity_past, "device", key) for key in missing["device"]},
+                customers={key: self._history("customer", key).latest(customer=True) for key in missing["customer"]},
+                cards={key: self._history("card", key).latest(customer=False) for key in missing["card"]},
+                devices={key: self._history("device", key).latest(customer=False) for key in missing["device"]},
             )
         except redis.RedisError as error:
             velocity_store_failed(error)
 
-    def _latest(self, past_of, kind: str, key: str):
-        """The entity's past as of its newest stored payment: what Redis would hold had it seen them all."""
-        rows = self.rows[kind].get(key, [])
-        return past_of(rows, rows[-1].event.timestamp if rows else 0.0)
+    def _history(self, kind: str, key: str) -> _History:
+        return self.histories[kind].get(key, _NO_HISTORY)
 
-    def customer(self, payment: PaymentEvent) -> CustomerPast:
+    def customer(self, payment: PaymentEvent) -> CustomerBase:
         if self._current("customer", payment.customer_id, payment.timestamp):
-            return self.stored.customers[payment.customer_id]
-        return _customer_past(self.rows["customer"].get(payment.customer_id, []), payment.timestamp)[0]
+            return self.stored.customers[payment.customer_id].base
+        return self._history("customer", payment.customer_id).customer_past(payment.timestamp).base
 
-    def entity(self, kind: str, key: str, timestamp: float) -> EntityPast:
+    def entity(self, kind: str, key: str, timestamp: float) -> Events:
         if not key:
-            return EntityPast()
+            return _NO_EVENTS
         if self._current(kind, key, timestamp):
-            return self._stored(kind, key)
-        return _entity_past(self.rows[kind].get(key, []), timestamp)[0]
+            return self._stored(kind, key).events
+        return self._history(kind, key).entity_past(timestamp).events
+
+
+_NO_EVENTS = Events()
 
 
 def live_features(payments: Sequence[PaymentEvent]) -> LiveFeatures:
@@ -323,21 +314,18 @@ def live_features(payments: Sequence[PaymentEvent]) -> LiveFeatures:
     store = velocity_store()
     pasts = _Pasts(payments, store)
     labels = label_index()
-    batch = InMemoryVelocityStore()
-    states: list[VelocityState | None] = [None] * len(payments)
-    for i in sorted(range(len(payments)), key=lambda i: (payments[i].timestamp, i)):
-        payment = payments[i]
-        base = _state(
-            payment,
-            pasts.customer(payment),
-            pasts.entity("card", payment.card_id, payment.timestamp),
-            pasts.entity("device", payment.device_id, payment.timestamp),
-            labels,
-        )
-        states[i] = _with_batch(base, batch.state_for(payment))
-        batch.record(payment)
+    times = np.array([p.timestamp for p in payments], dtype=np.float64)
+    targets, past = batch_snapshot(
+        payments,
+        customers=[pasts.customer(p) for p in payments],
+        cards=[pasts.entity("card", p.card_id, p.timestamp) for p in payments],
+        devices=[pasts.entity("device", p.device_id, p.timestamp) for p in payments],
+        merchant_labels=labels.counts_many("merchant", [p.merchant_id for p in payments], times),
+        category_labels=labels.counts_many("category", [p.merchant_category for p in payments], times),
+        platform_labels=labels.counts_many("platform", [""] * len(payments), times),
+    )
     return LiveFeatures(
-        matrix=feature_matrix(payments, states),
+        matrix=features_from_snapshot(targets, past),
         from_database=[store is None or pasts.store is None or flag for flag in pasts.from_database],
     )
 
@@ -351,93 +339,3 @@ def velocity_record(payments: Sequence[RecordedPayment]) -> None:
         store.record(sorted(payments, key=lambda p: (p.event.timestamp, p.pk)))
     except redis.RedisError as error:
         velocity_store_failed(error)
-
-
-# --- the feature matrix --------------------------------------------------------------------------
-
-
-class _Codes:
-    """Integer codes equal exactly when the ids are; "" is -1 (as `ml.fraud.features._codes`)."""
-
-    def __init__(self) -> None:
-        self._codes: dict[str, int] = {}
-
-    def __call__(self, value: str) -> int:
-        return self._codes.setdefault(value, len(self._codes)) if value else -1
-
-
-def _newest_first(events: tuple[PriorEvent, ...]) -> list[PriorEvent]:
-    """Recording order -> newest first; of equal timestamps the later-recorded comes first."""
-    return [events[i] for i in sorted(range(len(events)), key=lambda i: (events[i].timestamp, i), reverse=True)]
-
-
-def _padded(rows: list[list[float]], fill: float, dtype=np.float64) -> np.ndarray:
-    width = max((len(row) for row in rows), default=0)
-    matrix = np.full((len(rows), width), fill, dtype=dtype)
-    for i, row in enumerate(rows):
-        matrix[i, : len(row)] = row
-    return matrix
-
-
-def feature_matrix(payments: Sequence[PaymentEvent], states: Sequence[VelocityState]) -> np.ndarray:
-    """(rows, FEATURE_NAMES) for payments with their states, in one `features_from_snapshot` call.
-
-    Builds the same snapshot as `ml.fraud.features.features_for_payment`, one row per payment,
-    padded as the batch path pads (NaN ages, zero amounts, -1 codes), which the arithmetic ignores.
-    """
-    codes = {field: _Codes() for field in ("merchant_id", "device_id", "card_id", "ip_address")}
-    ordered = {
-        entity: [_newest_first(getattr(state, f"{entity}_events")) for state in states]
-        for entity in ("customer", "card", "device")
-    }
-    times = np.array([p.timestamp for p in payments], dtype=np.float64)
-    pairs = list(zip(payments, states, strict=True))
-
-    def ages(entity: str) -> np.ndarray:
-        return _padded([[t - e.timestamp for e in events] for t, events in zip(times, ordered[entity], strict=True)], np.nan)
-
-    def amounts(entity: str) -> np.ndarray:
-        return _padded([[e.amount for e in events] for events in ordered[entity]], 0.0)
-
-    def customer_codes(field: str) -> np.ndarray:
-        return _padded([[codes[field](getattr(e, field)) for e in events] for events in ordered["customer"]], -1, np.int64)
-
-    def geo(attribute: str) -> np.ndarray:
-        return np.array([np.nan if s.last_geo is None else getattr(s.last_geo, attribute) for s in states])
-
-    def labels(name: str) -> np.ndarray:
-        return np.array([[getattr(s, name).labelled, getattr(s, name).frauds] for s in states], dtype=np.float64).reshape(
-            len(states), 2
-        )
-
-    targets = Targets(
-        timestamp=times,
-        amount=np.array([float(p.amount) for p in payments], dtype=np.float64),
-        latitude=np.array([np.nan if p.latitude is None else p.latitude for p in payments], dtype=np.float64),
-        longitude=np.array([np.nan if p.longitude is None else p.longitude for p in payments], dtype=np.float64),
-        country=np.array([p.country for p in payments], dtype=object),
-        billing_country=np.array([p.billing_country for p in payments], dtype=object),
-    )
-    past = PriorSnapshot(
-        customer_age=ages("customer"),
-        customer_amount=amounts("customer"),
-        customer_merchant=customer_codes("merchant_id"),
-        customer_device=customer_codes("device_id"),
-        customer_card=customer_codes("card_id"),
-        customer_ip=customer_codes("ip_address"),
-        card_age=ages("card"),
-        card_amount=amounts("card"),
-        device_age=ages("device"),
-        device_amount=amounts("device"),
-        customer_payment_count=np.array([s.customer_payment_count for s in states]),
-        device_is_new=np.array([bool(p.device_id) and p.device_id not in s.seen_devices for p, s in pairs]),
-        card_is_new=np.array([bool(p.card_id) and p.card_id not in s.seen_cards for p, s in pairs]),
-        country_is_new=np.array([bool(p.country) and p.country not in s.seen_countries for p, s in pairs]),
-        previous_geo_age=np.array([np.nan if s.last_geo is None else p.timestamp - s.last_geo.timestamp for p, s in pairs]),
-        previous_latitude=geo("latitude"),
-        previous_longitude=geo("longitude"),
-        merchant_labels=labels("merchant_labels"),
-        category_labels=labels("category_labels"),
-        platform_labels=labels("platform_labels"),
-    )
-    return features_from_snapshot(targets, past)

@@ -1,4 +1,4 @@
-"""Prometheus metrics of fraud scoring, served at /metrics.
+"""Prometheus metrics of fraud scoring (served with every other metric at /metrics, apps.core.observability_metrics).
 
 Counters and histograms are updated as payments are scored; model precision and recall are
 computed when Prometheus scrapes, from the labelled assessments of the last 30 days, with one
@@ -6,17 +6,13 @@ aggregate query (labels arrive late, so a running counter could not know them).
 """
 from __future__ import annotations
 
-import hmac
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Histogram, generate_latest
+from prometheus_client import REGISTRY, Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
@@ -76,13 +72,3 @@ class DecisionQualityCollector(Collector):
 
 REGISTRY.register(DecisionQualityCollector())
 
-
-@require_GET
-def metrics_view(request: HttpRequest) -> HttpResponse:
-    """Prometheus exposition; with METRICS_TOKEN set, only for `Authorization: Bearer <token>`."""
-    token = settings.METRICS_TOKEN
-    if token:
-        given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-        if not hmac.compare_digest(given.encode(), token.encode()):
-            return HttpResponse("metrics need the bearer token\n", status=401, content_type="text/plain")
-    return HttpResponse(generate_latest(REGISTRY), content_type=CONTENT_TYPE_LATEST)

@@ -30,9 +30,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from apps.fraud.cases import case_open
+from apps.fraud.cases import cases_open_new
+from apps.fraud.copy_insert import rows_insert
 from apps.fraud.features_service import epoch_seconds, live_features, velocity_record
-from apps.fraud.ip_country import ip_country
+from apps.fraud.ip_country import ip_info
 from apps.fraud.known_customers import customers_link, customers_resolve, known_customers_forget
 from apps.fraud.lists_service import Kind, ListHit, ListType, list_value_normalise
 from apps.fraud.metrics import scoring_observe
@@ -42,6 +43,7 @@ from apps.fraud.scoring_config import RiskRow, risk_rows, scoring_config
 from apps.fraud.velocity_store import RecordedPayment
 from apps.fraud.webhooks import webhooks_enqueue
 from apps.merchants.models import Merchant
+from apps.mlops.canary import model_for
 from apps.mlops.models import ModelVersion
 from apps.orders.models import Payment
 from ml.fraud.explain import Reason, describe
@@ -324,7 +326,7 @@ def payments_score(*, requests: list[PaymentRequest]) -> list[ScoreResult]:
 
 def _score_fresh(requests: list[PaymentRequest], started: float) -> dict[str, Assessment]:
     customers, billing = customers_resolve(external_ids={r.customer_id for r in requests})
-    ip_countries = [ip_country(r.ip_address) for r in requests]
+    ips = [ip_info(r.ip_address) for r in requests]
     events = [
         PaymentEvent(
             transaction_id=r.transaction_id,
@@ -341,11 +343,12 @@ def _score_fresh(requests: list[PaymentRequest], started: float) -> dict[str, As
             latitude=r.latitude,
             longitude=r.longitude,
         )
-        for r, found in zip(requests, ip_countries, strict=True)
+        for r, found in zip(requests, (ip.country for ip in ips), strict=True)
     ]
     live = live_features(events)
     config = scoring_config()
-    model = served_model()
+    model = model_for(PRODUCTION_MODEL_NAME, requests[0].customer_id, production=served_model,
+                      adapt=lambda version, canary: (version, ServedFraudModel(canary)))  # canary routing (docs/models.md)
     thresholds = [_thresholds(r.merchant.pk, model[1].model if model else None, config.risk) for r in requests]
     answer = None
     if model is not None:
@@ -357,10 +360,10 @@ def _score_fresh(requests: list[PaymentRequest], started: float) -> dict[str, As
         found = [hit for kind, value in _request_values(request) for hit in hits.get((kind, value), [])]
         context = features | {
             "country": event.country,
-            "ip_country": ip_countries[i],
+            "ip_country": ips[i].country,
             "billing_country": event.billing_country,
             "merchant_category": event.merchant_category,
-            "is_vpn_ip": False,
+            "is_vpn_ip": ips[i].is_hosting,
             "is_blocklisted_device": any(h.list_type == ListType.BLOCK and h.kind == Kind.DEVICE for h in found),
         }
         settings_row = config.risk.get(request.merchant.pk)
@@ -410,10 +413,15 @@ def _store(
     latency_ms: float,
     listening: frozenset[int],
 ) -> list[Assessment]:
-    """Payments (inserted in time order, so pks follow event time) and assessments, in one transaction."""
+    """Payments (inserted in time order, so pks follow event time), assessments and cases, in one transaction.
+
+    Rows go in with COPY (`apps.fraud.copy_insert`); a transaction id stored meanwhile by a
+    concurrent call raises IntegrityError, which `payments_score` answers as a replay.
+    """
     order = sorted(range(len(requests)), key=lambda i: (events[i].timestamp, i))
     with transaction.atomic():
-        payments = Payment.objects.bulk_create(
+        payments = rows_insert(
+            Payment,
             [
                 Payment(
                     transaction_id=requests[i].transaction_id,
@@ -435,7 +443,8 @@ def _store(
         )
         by_index = dict(zip(order, payments, strict=True))
         customers_link(pairs={(p.merchant_id, p.customer_id) for p in payments})
-        assessments = Assessment.objects.bulk_create(
+        assessments = rows_insert(
+            Assessment,
             [
                 Assessment(
                     merchant=requests[i].merchant,
@@ -454,9 +463,7 @@ def _store(
                 for i in range(len(requests))
             ]
         )
-        for assessment in assessments:
-            if assessment.decision == Decision.REVIEW:
-                case_open(assessment=assessment)
+        cases_open_new(assessments=[a for a in assessments if a.decision == Decision.REVIEW])
         _announce(assessments, listening)
     return assessments
 

@@ -4,8 +4,14 @@ Per customer: a sorted set of prior payments (score = event time, trimmed like
 `ml.fraud.velocity.retained`: the last 7 days plus the newest 30), a hash with the payment
 count, the newest event time and the last geolocated point, and sets of devices, cards and
 countries ever seen. Per card and per device: a sorted set of their payments of the last 7 days.
-Members start with the zero-padded payment pk, so payments with equal timestamps keep the
-database's (timestamp, pk) order, the order the batch features use.
+
+Members are fixed-width big-endian binary (`ml.fraud.live_batch.Events` fields): the payment pk
+(8 bytes), event time and amount (float64 each) and, in a customer's set, the 63-bit codes of
+its merchant, device, card and IP (`ml.fraud.live_batch.id_code`): 56 bytes a customer event, 24
+a card or device event. A whole set decodes with one `numpy.frombuffer`, where the former JSON
+members (`fraud:v1:`, left to expire) cost a `json.loads` and a Python object per event. The pk
+leads the member, so payments with equal timestamps keep the database's (timestamp, pk) order
+(Redis orders equal scores by member bytes), the order the batch features use.
 
 Redis is a cache of the database here, not the truth: an entity Redis does not hold (new
 deployment, imported history, expired TTL, flushed keys) is *hydrated* from the payments table
@@ -15,7 +21,6 @@ its next payment, so the TTL bounds memory without losing history.
 """
 from __future__ import annotations
 
-import json
 import logging
 import math
 import threading
@@ -23,27 +28,32 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
 import redis
 from django.conf import settings
 
-from ml.fraud.velocity import AMOUNT_PROFILE_SIZE, LONGEST_WINDOW_SECONDS, GeoPoint, PaymentEvent, PriorEvent
+from ml.fraud.live_batch import ID_FIELDS, CustomerBase, Events, id_code
+from ml.fraud.velocity import AMOUNT_PROFILE_SIZE, LONGEST_WINDOW_SECONDS, GeoPoint, PaymentEvent
 
 logger = logging.getLogger(__name__)
 
-KEY_PREFIX = "fraud:v1:"
-PK_DIGITS = 15
+KEY_PREFIX = "fraud:v2:"
 CIRCUIT_OPEN_SECONDS = 5.0
 """After a connection error, Redis is not tried again for this long: a dead Redis must not add a timeout to every payment."""
 
+ENTITY_MEMBER = np.dtype([("pk", ">u8"), ("ts", ">f8"), ("amount", ">f8")])
+CUSTOMER_MEMBER = np.dtype([("pk", ">u8"), ("ts", ">f8"), ("amount", ">f8"), ("ids", ">i8", (len(ID_FIELDS),))])
+
 # Records one payment, atomically and in one command. KEYS: the customer's events, meta, devices,
 # cards, countries and hydration marker, then (when the payment has them) the card's events and
-# marker, then the device's. ARGV: member, timestamp, device, card, country, latitude, longitude
-# ("" when unknown), TTL ms, window seconds, customer events to keep, has card (0/1), has device.
-# Sorted sets are trimmed like ml.fraud.velocity.retained: drop what is a window older than the
-# newest event, but keep the newest `keep`; the last geo point only moves forward in time.
+# marker, then the device's. ARGV: customer member, card/device member, timestamp, device, card,
+# country, latitude, longitude ("" when unknown), TTL ms, window seconds, customer events to
+# keep, has card (0/1), has device. Sorted sets are trimmed like ml.fraud.velocity.retained:
+# drop what is a window older than the newest event, but keep the newest `keep`; the last geo
+# point only moves forward in time.
 _RECORD_SCRIPT = """
-local member, ts = ARGV[1], tonumber(ARGV[2])
-local ttl, window = tonumber(ARGV[8]), tonumber(ARGV[9])
+local ts = tonumber(ARGV[3])
+local ttl, window = tonumber(ARGV[9]), tonumber(ARGV[10])
 local function trim(key, keep)
   local newest = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
   local cutoff = string.format('%.17g', tonumber(newest[2]) - window)
@@ -51,23 +61,23 @@ local function trim(key, keep)
   local removable = math.min(redis.call('ZCOUNT', key, '-inf', cutoff), n - keep)
   if removable > 0 then redis.call('ZREMRANGEBYRANK', key, 0, removable - 1) end
 end
-local function add(key, keep)
+local function add(key, member, keep)
   redis.call('ZADD', key, ts, member)
   trim(key, keep)
 end
-add(KEYS[1], tonumber(ARGV[10]))
+add(KEYS[1], ARGV[1], tonumber(ARGV[11]))
 redis.call('HINCRBY', KEYS[2], 'count', 1)
-if ts >= tonumber(redis.call('HGET', KEYS[2], 'newest') or '-inf') then redis.call('HSET', KEYS[2], 'newest', ARGV[2]) end
-if ARGV[6] ~= '' and ts >= tonumber(redis.call('HGET', KEYS[2], 'geo_ts') or '-inf') then
-  redis.call('HSET', KEYS[2], 'geo_ts', ARGV[2], 'geo_lat', ARGV[6], 'geo_lon', ARGV[7])
+if ts >= tonumber(redis.call('HGET', KEYS[2], 'newest') or '-inf') then redis.call('HSET', KEYS[2], 'newest', ARGV[3]) end
+if ARGV[7] ~= '' and ts >= tonumber(redis.call('HGET', KEYS[2], 'geo_ts') or '-inf') then
+  redis.call('HSET', KEYS[2], 'geo_ts', ARGV[3], 'geo_lat', ARGV[7], 'geo_lon', ARGV[8])
 end
-for i, value in ipairs({ARGV[3], ARGV[4], ARGV[5]}) do
+for i, value in ipairs({ARGV[4], ARGV[5], ARGV[6]}) do
   if value ~= '' then redis.call('SADD', KEYS[2 + i], value) end
 end
 local next_key = 7
-for _, present in ipairs({ARGV[11], ARGV[12]}) do
+for _, present in ipairs({ARGV[12], ARGV[13]}) do
   if present == '1' then
-    add(KEYS[next_key], 0)
+    add(KEYS[next_key], ARGV[2], 0)
     next_key = next_key + 2
   end
 end
@@ -78,14 +88,9 @@ return 1
 
 @dataclass(frozen=True)
 class CustomerPast:
-    """One customer's recorded past: events in (timestamp, pk) order and the all-time counters."""
+    """One customer's recorded past (events in (timestamp, pk) order, all-time counters) and its newest event time."""
 
-    events: tuple[PriorEvent, ...] = ()
-    count: int = 0
-    devices: frozenset[str] = frozenset()
-    cards: frozenset[str] = frozenset()
-    countries: frozenset[str] = frozenset()
-    last_geo: GeoPoint | None = None
+    base: CustomerBase
     newest: float = -math.inf
 
 
@@ -93,7 +98,7 @@ class CustomerPast:
 class EntityPast:
     """A card's or device's recent payments (any customer), in (timestamp, pk) order."""
 
-    events: tuple[PriorEvent, ...] = ()
+    events: Events
     newest: float = -math.inf
 
 
@@ -112,27 +117,35 @@ class RecordedPayment:
     event: PaymentEvent
 
 
-def event_member(pk: int, event: PriorEvent) -> str:
-    return f"{pk:0{PK_DIGITS}d}|" + json.dumps(
-        [event.amount, event.merchant_id, event.device_id, event.card_id, event.ip_address], separators=(",", ":")
+def encode_members(events: Events, *, with_ids: bool) -> list[bytes]:
+    """Sorted-set members of these events (fixed width: see the module docstring)."""
+    dtype = CUSTOMER_MEMBER if with_ids else ENTITY_MEMBER
+    packed = np.empty(len(events), dtype=dtype)
+    packed["pk"], packed["ts"], packed["amount"] = events.pks, events.times, events.amounts
+    if with_ids:
+        packed["ids"] = events.ids
+    raw, size = packed.tobytes(), dtype.itemsize
+    return [raw[offset : offset + size] for offset in range(0, len(raw), size)]
+
+
+def decode_members(members: list[bytes], *, with_ids: bool) -> Events:
+    """Events of a sorted set read in score order (the inverse of `encode_members`)."""
+    packed = np.frombuffer(b"".join(members), dtype=CUSTOMER_MEMBER if with_ids else ENTITY_MEMBER)
+    ids = packed["ids"].astype(np.int64) if with_ids else np.full((len(packed), len(ID_FIELDS)), -1, dtype=np.int64)
+    return Events(
+        pks=packed["pk"].astype(np.int64),
+        times=packed["ts"].astype(np.float64),
+        amounts=packed["amount"].astype(np.float64),
+        ids=ids,
     )
 
 
-def _event_from(member: bytes, score: float) -> PriorEvent:
-    amount, merchant_id, device_id, card_id, ip_address = json.loads(member[PK_DIGITS + 1 :])
-    return PriorEvent(
-        timestamp=score, amount=amount, merchant_id=merchant_id, device_id=device_id, card_id=card_id, ip_address=ip_address
-    )
-
-
-def prior_event(payment: PaymentEvent) -> PriorEvent:
-    return PriorEvent(
-        timestamp=payment.timestamp,
-        amount=payment.amount,
-        merchant_id=payment.merchant_id,
-        device_id=payment.device_id,
-        card_id=payment.card_id,
-        ip_address=payment.ip_address,
+def _payment_events(pk: int, event: PaymentEvent) -> Events:
+    return Events(
+        pks=np.array([pk], dtype=np.int64),
+        times=np.array([event.timestamp]),
+        amounts=np.array([float(event.amount)]),
+        ids=np.array([[id_code(getattr(event, name)) for name in ID_FIELDS]], dtype=np.int64),
     )
 
 
@@ -156,7 +169,7 @@ class RedisVelocityStore:
         for customer in customers:
             keys = self._keys("c", customer)
             pipe.exists(keys["hydrated"])
-            pipe.zrange(keys["events"], 0, -1, withscores=True)
+            pipe.zrange(keys["events"], 0, -1)
             pipe.hgetall(keys["meta"])
             for name in ("devices", "cards", "countries"):
                 pipe.smembers(keys[name])
@@ -164,7 +177,7 @@ class RedisVelocityStore:
             for entity in ids:
                 keys = self._keys(kind, entity)
                 pipe.exists(keys["hydrated"])
-                pipe.zrange(keys["events"], 0, -1, withscores=True)
+                pipe.zrange(keys["events"], 0, -1)
         replies = iter(pipe.execute())
         found_customers: dict[str, CustomerPast | None] = {}
         for customer in customers:
@@ -182,33 +195,34 @@ class RedisVelocityStore:
     def hydrate(
         self,
         *,
-        customers: dict[str, tuple[CustomerPast, list[int]]],
-        cards: dict[str, tuple[EntityPast, list[int]]],
-        devices: dict[str, tuple[EntityPast, list[int]]],
+        customers: dict[str, CustomerPast],
+        cards: dict[str, EntityPast],
+        devices: dict[str, EntityPast],
     ) -> None:
-        """Replace these entities' state by their database past (events paired with payment pks)."""
+        """Replace these entities' state by their database past."""
         pipe = self.client.pipeline(transaction=True)
-        for customer, (past, pks) in customers.items():
+        for customer, past in customers.items():
             keys = self._keys("c", customer)
+            base = past.base
             pipe.delete(*keys.values())
-            self._add_events(pipe, keys["events"], past.events, pks)
-            meta = {"count": past.count, "newest": repr(past.newest)}
-            if past.last_geo is not None:
+            self._add_events(pipe, keys["events"], base.events, with_ids=True)
+            meta = {"count": base.count, "newest": repr(past.newest)}
+            if base.last_geo is not None:
                 meta |= {
-                    "geo_ts": repr(past.last_geo.timestamp),
-                    "geo_lat": repr(past.last_geo.latitude),
-                    "geo_lon": repr(past.last_geo.longitude),
+                    "geo_ts": repr(base.last_geo.timestamp),
+                    "geo_lat": repr(base.last_geo.latitude),
+                    "geo_lon": repr(base.last_geo.longitude),
                 }
             pipe.hset(keys["meta"], mapping=meta)
-            for name, values in (("devices", past.devices), ("cards", past.cards), ("countries", past.countries)):
+            for name, values in (("devices", base.devices), ("cards", base.cards), ("countries", base.countries)):
                 if values:
                     pipe.sadd(keys[name], *values)
             self._mark(pipe, keys)
         for kind, entities in (("k", cards), ("d", devices)):
-            for entity, (past, pks) in entities.items():
+            for entity, past in entities.items():
                 keys = self._keys(kind, entity)
                 pipe.delete(*keys.values())
-                self._add_events(pipe, keys["events"], past.events, pks)
+                self._add_events(pipe, keys["events"], past.events, with_ids=False)
                 self._mark(pipe, keys)
         pipe.execute()
 
@@ -223,8 +237,10 @@ class RedisVelocityStore:
                 if entity:
                     keys += list(self._keys(kind, entity).values())
             located = event.latitude is not None and event.longitude is not None
+            recorded = _payment_events(payment.pk, event)
             args = [
-                event_member(payment.pk, prior_event(event)),
+                encode_members(recorded, with_ids=True)[0],
+                encode_members(recorded, with_ids=False)[0],
                 repr(event.timestamp),
                 event.device_id,
                 event.card_id,
@@ -254,9 +270,10 @@ class RedisVelocityStore:
         return removed
 
     @staticmethod
-    def _add_events(pipe, key: str, events: tuple[PriorEvent, ...], pks: list[int]) -> None:
-        if events:
-            pipe.zadd(key, {event_member(pk, event): event.timestamp for event, pk in zip(events, pks, strict=True)})
+    def _add_events(pipe, key: str, events: Events, *, with_ids: bool) -> None:
+        if len(events):
+            members = encode_members(events, with_ids=with_ids)
+            pipe.zadd(key, dict(zip(members, events.times.tolist(), strict=True)))
 
     def _mark(self, pipe, keys: dict[str, str]) -> None:
         pipe.set(keys["hydrated"], 1)
@@ -267,24 +284,24 @@ class RedisVelocityStore:
             pipe.pexpire(key, self.ttl_ms)
 
 
-def _customer_past(events, meta: dict, devices: set, cards: set, countries: set) -> CustomerPast:
+def _customer_past(events: list[bytes], meta: dict, devices: set, cards: set, countries: set) -> CustomerPast:
     geo = None
     if b"geo_ts" in meta:
         geo = GeoPoint(float(meta[b"geo_ts"]), float(meta[b"geo_lat"]), float(meta[b"geo_lon"]))
-    return CustomerPast(
-        events=tuple(_event_from(member, score) for member, score in events),
+    base = CustomerBase(
+        events=decode_members(events, with_ids=True),
         count=int(meta.get(b"count", 0)),
         devices=frozenset(v.decode() for v in devices),
         cards=frozenset(v.decode() for v in cards),
         countries=frozenset(v.decode() for v in countries),
         last_geo=geo,
-        newest=float(meta.get(b"newest", "-inf")),
     )
+    return CustomerPast(base=base, newest=float(meta.get(b"newest", "-inf")))
 
 
-def _entity_past(events) -> EntityPast:
-    decoded = tuple(_event_from(member, score) for member, score in events)
-    return EntityPast(events=decoded, newest=decoded[-1].timestamp if decoded else -math.inf)
+def _entity_past(members: list[bytes]) -> EntityPast:
+    events = decode_members(members, with_ids=False)
+    return EntityPast(events=events, newest=events.newest)
 
 
 _clients: dict[str, RedisVelocityStore] = {}

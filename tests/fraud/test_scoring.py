@@ -63,10 +63,34 @@ def test_new_country_impossible_travel_and_ip_country_against_billing(api_a, mer
     assert 5_500 < away["travel_speed_kmh"] < 5_600 and away["is_impossible_travel"] == 1
 
 
+def test_a_hosting_network_address_is_vpn_like_and_with_a_foreign_country_sends_to_review(api_a, merchant_a):
+    factories.CustomerFactory(external_id="C1", country="GB")
+    home = _score(api_a, payment_body("T1", ip_address="81.2.69.142"))  # a British broadband ISP
+    cloud = _score(api_a, payment_body("T2", at=T0 + minutes(5), ip_address="159.89.1.1"))  # DigitalOcean, Germany
+    assert _features("T1")["is_vpn_ip"] is False and "HIGH_RISK_COUNTRY" not in home["flags"]
+    assert _features("T2")["is_vpn_ip"] is True and _features("T2")["ip_country"] == "DE"
+    assert "HIGH_RISK_COUNTRY" in cloud["flags"] and cloud["decision"] in ("review", "decline")
+
+
 def test_the_country_field_wins_over_the_ip_lookup(api_a, merchant_a):
     _score(api_a, payment_body("T1", country="FR"))
     assert _features("T1")["country"] == "FR" and _features("T1")["ip_country"] == "GB"
     assert Payment.objects.get(transaction_id="T1").country == "FR"
+
+
+def test_an_id_stored_by_a_concurrent_call_meanwhile_is_answered_as_a_replay(api_a, merchant_a, monkeypatch):
+    first = _score(api_a, payment_body("T1"))
+    checks = []
+    real_replays = scoring._replays
+
+    def replays_missing_the_concurrent_write(requests):
+        checks.append(len(checks))
+        return {} if len(checks) == 1 else real_replays(requests)  # the first check ran before the other call stored T1
+
+    monkeypatch.setattr(scoring, "_replays", replays_missing_the_concurrent_write)
+    replay = _score(api_a, payment_body("T1"), expected=200)  # the COPY hits the unique id: retried as a replay
+    assert replay == first and len(checks) == 2
+    assert Payment.objects.filter(transaction_id="T1").count() == 1
 
 
 def test_a_backdated_payment_sees_only_earlier_history(api_a, merchant_a):

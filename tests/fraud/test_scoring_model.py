@@ -32,6 +32,9 @@ def test_batched_explanations_equal_explain_row(trained):
 
 def test_the_production_model_scores_and_explains(trained, api_a, merchant_a, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+    # what is tested is the model's answer; the budget has its own test, and on a busy shared
+    # machine the first call of a fresh process can miss 50 ms
+    settings.FRAUD_MODEL_BUDGET_MS = 5_000
     result, _ = trained
     card = ModelCard(metrics={}, parameters={}, features=list(FEATURE_NAMES), data_start=None, data_end=None, row_counts={})
     version = model_promote(version=model_register(name="fraud", obj=result.model, card=card))
