@@ -10,7 +10,8 @@
    followed, in the same session, by a purchase (grade 2) or an add-to-cart (grade 1) of a product;
 4. nDCG@10 of every judged query with plain full-text ranking and with the learned ranking,
    each searching the query's own storefront, printed side by side;
-5. latency of `GET /api/v1/search` (Django's test client, a storefront's bearer token: routing,
+5. the database round trips of one warm `GET /api/v1/search`, listed;
+6. latency of `GET /api/v1/search` (Django's test client, a storefront's bearer token: routing,
    auth, search, facets, serialisation and the search log) and of the engine alone, over queries
    drawn from the judged ones with a typo variant for a third of them; p50/p95/p99.
 
@@ -120,8 +121,10 @@ def _judgments(cut):
 
 
 def _run(args) -> None:
+    from django.db import connection
     from django.db.models import Max, Min
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
 
     from apps.accounts.models import ApiToken, User
     from apps.events.models import Event
@@ -161,6 +164,11 @@ def _run(args) -> None:
     own = [q for m, q in queries if m == merchant.pk] or [q for _, q in queries]
     for query in own[:10]:  # warm caches (synonyms, prior, plans)
         client.get("/api/v1/search", {"q": query})
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/api/v1/search", {"q": own[0]})
+    print(f"database round trips per GET /api/v1/search (warm process): {len(captured.captured_queries)}")
+    for statement in captured.captured_queries:
+        print(f"    {statement['sql'][:110]}")
     load_before = os.getloadavg()[0]
     api, api_cpu = [], []
     for query in own * max(1, args.latency_queries // len(own)):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from apps.chat.models import CannedResponse, Conversation, FaqEntry, Message
+from apps.chat.models import CannedResponse, Conversation, FaqEntry, Message, WidgetSettings
 
 
 @admin.register(FaqEntry)
@@ -29,3 +29,9 @@ class ConversationAdmin(admin.ModelAdmin):
     list_filter = ("status", "merchant")
     readonly_fields = ("state",)
     inlines = [MessageInline]
+
+
+@admin.register(WidgetSettings)
+class WidgetSettingsAdmin(admin.ModelAdmin):
+    list_display = ("merchant", "allowed_origins", "updated_at")
+    raw_id_fields = ("merchant",)

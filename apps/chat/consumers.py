@@ -11,9 +11,10 @@ from channels.db import DatabaseSyncToAsync, database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from apps.chat import selectors, services
-from apps.chat.groups import INBOX_GROUP, broadcast, conversation_group
+from apps.chat.groups import INBOX_GROUP, batch_event, broadcast, conversation_group
 from apps.chat.identity import InvalidToken, identity_resolve
 from apps.chat.models import Conversation
+from apps.chat.origins import origin_allowed, scope_origin
 from apps.chat.ratelimit import ConnectionRate, ip_allow
 from apps.merchants.models import Merchant
 
@@ -63,9 +64,12 @@ class ShopperChatConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json(hello)
 
     def _open(self, query: dict):
-        merchant_id = Merchant.objects.filter(slug=query.get("merchant", "")).values_list("id", flat=True).first()
-        if merchant_id is None:
+        found = Merchant.objects.filter(slug=query.get("merchant", "")).values_list("id", "chat_widget__allowed_origins").first()
+        if found is None:
             return None
+        merchant_id, allowed = found
+        if not origin_allowed(scope_origin(self.scope), allowed or []):
+            return False  # a page that is neither this storefront nor ShopSignal's own site
         self.identity, visitor = identity_resolve(merchant_id=merchant_id, user=self.scope.get("user"),
                                                   token=query.get("token", ""), visitor=query.get("visitor", ""))
         if query.get("conversation", "").isdigit():
@@ -140,9 +144,9 @@ class ShopperChatConsumer(AsyncJsonWebsocketConsumer):
                 await self.send_json({"type": "message", "message": selectors.shopper_message_payload(message)})
             return
         with_agents = turn.conversation.status != Conversation.Status.BOT
-        for message in [turn.shopper_message, *turn.replies]:
-            await broadcast(self.channel_layer, conversation_id=turn.conversation.pk, event=_message_event(message),
-                            inbox=with_agents)
+        payloads = [_message_event(message)["payload"] for message in [turn.shopper_message, *turn.replies]]
+        await broadcast(self.channel_layer, conversation_id=turn.conversation.pk, event=batch_event(payloads),
+                        inbox=with_agents)
         if turn.handed_off:
             await self._announce_handoff(turn.conversation.pk)
 
@@ -176,6 +180,10 @@ class ShopperChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def _refuse(self, code: str, detail: str, client_id: str = "") -> None:
         await self.send_json({"type": "error", "code": code, "detail": detail, "client_id": client_id})
+
+    async def chat_batch(self, event):
+        for payload in event["payloads"]:
+            await self.chat_event({"payload": payload})
 
     async def chat_event(self, event):
         payload = dict(event["payload"])
@@ -271,6 +279,10 @@ class AgentInboxConsumer(AsyncJsonWebsocketConsumer):
         await database_sync_to_async(services.conversation_close)(
             conversation_id=conversation_id, agent=self.user, resolution=content.get("resolution"))
         await self._changed(conversation_id, "closed")
+
+    async def chat_batch(self, event):
+        for payload in event["payloads"]:
+            await self.send_json(payload)
 
     async def chat_event(self, event):
         await self.send_json(event["payload"])

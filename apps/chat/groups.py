@@ -22,6 +22,12 @@ async def broadcast(layer, *, conversation_id: int, event: dict, inbox: bool) ->
         await layer.group_send(INBOX_GROUP, event)
 
 
+def batch_event(payloads: list[dict]) -> dict:
+    """Several events in one channel-layer message: a turn's shopper message and reply cost one
+    group_send (one Redis round trip) per group instead of one each."""
+    return {"type": "chat.batch", "payloads": payloads}
+
+
 def broadcast_sync(*, conversation_id: int, event: dict, inbox: bool) -> None:
     """The same from synchronous code (the HTTP fallback API)."""
     async_to_sync(broadcast)(get_channel_layer(), conversation_id=conversation_id, event=event, inbox=inbox)

@@ -6,6 +6,7 @@ the transcript in PostgreSQL is the conversation.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -143,3 +144,37 @@ class CannedResponse(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class WidgetSettings(models.Model):
+    """A merchant's chat widget: the storefront origins whose pages may open its chat.
+
+    Empty: only ShopSignal's own site (the demo storefront) may. Checked on the websocket
+    handshake and on the HTTP fallback (apps.chat.origins).
+    """
+
+    merchant = models.OneToOneField("merchants.Merchant", on_delete=models.CASCADE, primary_key=True,
+                                    related_name="chat_widget")
+    allowed_origins = models.JSONField(
+        default=list, blank=True, help_text="Storefront origins (scheme://host[:port]) allowed to embed the chat widget.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MerchantScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "chat widget settings"
+        verbose_name_plural = "chat widget settings"
+
+    def __str__(self) -> str:
+        return f"Chat widget of {self.merchant_id}"
+
+    def clean(self) -> None:
+        """The admin's edits are normalised as the API's are, so what is stored matches what browsers send."""
+        from apps.chat.origins import InvalidOrigin, origins_normalise
+
+        if not isinstance(self.allowed_origins, list) or not all(isinstance(o, str) for o in self.allowed_origins):
+            raise ValidationError({"allowed_origins": "A list of origins like [\"https://shop.example.com\"]."})
+        try:
+            self.allowed_origins = origins_normalise(self.allowed_origins)
+        except InvalidOrigin as exc:
+            raise ValidationError({"allowed_origins": str(exc)}) from exc

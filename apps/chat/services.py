@@ -2,14 +2,15 @@
 
 Each function is synchronous and runs in a worker thread (consumers call it through
 database_sync_to_async). A shopper's message is committed with its intent, confidence and
-entities before the bot computes a reply, so a worker dying mid-answer loses no message.
+entities before the bot's reply is stored or sent, so a worker dying mid-answer loses no message.
 """
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from apps.chat.identity import ShopperIdentity
@@ -87,42 +88,44 @@ def shopper_message_handle(*, identity: ShopperIdentity, conversation_id: int, t
         raise ChatRefused("not_found", "This conversation is not yours.")
     if conversation.status == Conversation.Status.CLOSED:
         conversation = conversation_for(identity)
-    if client_id:
-        stored = conversation.messages.filter(client_id=client_id).first()
-        if stored is not None:
-            later = list(conversation.messages.filter(pk__gt=stored.pk).exclude(sender=Message.Sender.SHOPPER)[:5])
-            return TurnResult(conversation, stored, later, duplicate=True)
 
     bot_answers = conversation.status == Conversation.Status.BOT
     understanding = understand(text, merchant_id=identity.merchant_id) if bot_answers else None
+    # The answer is worked out first (reads only, nothing sent), so the shopper's message is stored
+    # once, complete with `understood`, instead of being updated after the reply.
+    reply, next_state = (
+        respond(DialogueState.from_dict(conversation.state), understanding, StorefrontKnowledge(identity))
+        if bot_answers else (None, None)
+    )
     now = timezone.now()
     try:
-        # One autocommitted INSERT: the message is durable before anything answers it.
-        message = Message.objects.create(
-            conversation=conversation, sender=Message.Sender.SHOPPER, text=text, client_id=client_id,
-            intent=(understanding.intent or "unknown") if understanding else "",
-            confidence=round(understanding.prediction.confidence, 4) if understanding else None,
-            entities=understanding.entities.as_dict() if understanding else {},
-            created_at=now,
-        )
-    except IntegrityError:  # the same client id raced in from a second socket of this shopper
+        # One autocommitted INSERT: the message is durable before the answer is stored or sent.
+        # A resend (same client id) hits the unique constraint: no lookup before every message.
+        # Inside a caller's transaction a savepoint keeps that error from aborting it.
+        with transaction.atomic() if connection.in_atomic_block else nullcontext():
+            message = Message.objects.create(
+                conversation=conversation, sender=Message.Sender.SHOPPER, text=text, client_id=client_id,
+                intent=(understanding.intent or "unknown") if understanding else "",
+                confidence=round(understanding.prediction.confidence, 4) if understanding else None,
+                entities=understanding.entities.as_dict() if understanding else {},
+                understood=reply.understood if reply else None,
+                created_at=now,
+            )
+    except IntegrityError:  # a resend after a reconnect, or the same id racing in from a second socket
         stored = conversation.messages.get(client_id=client_id)
-        return TurnResult(conversation, stored, [], duplicate=True)
+        later = list(conversation.messages.filter(pk__gt=stored.pk).exclude(sender=Message.Sender.SHOPPER)[:5])
+        return TurnResult(conversation, stored, later, duplicate=True)
     if not bot_answers:
         Conversation.objects.filter(pk=conversation.pk).update(last_message_at=now)
         return TurnResult(conversation, message)
-    return _bot_turn(conversation, message, understanding, identity)
+    return _bot_turn(conversation, message, understanding, reply, next_state)
 
 
-def _bot_turn(conversation: Conversation, message: Message, understanding, identity: ShopperIdentity) -> TurnResult:
-    state = DialogueState.from_dict(conversation.state)
-    reply, next_state = respond(state, understanding, StorefrontKnowledge(identity))
+def _bot_turn(conversation: Conversation, message: Message, understanding, reply, next_state) -> TurnResult:
     now = timezone.now()
     with transaction.atomic():
         answer = Message.objects.create(conversation=conversation, sender=Message.Sender.BOT, text=reply.text,
                                         quick_replies=reply.quick_replies, created_at=now)
-        Message.objects.filter(pk=message.pk).update(understood=reply.understood)
-        message.understood = reply.understood
         conversation.state = next_state.as_dict()
         conversation.last_message_at = now
         if understanding.intent:

@@ -8,13 +8,15 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from apps.catalog.models import Product
 from apps.chat.charts import overview_charts
 from apps.chat.faq_access import editable_entries, editable_merchants, readable_entries
-from apps.chat.forms import FaqEntryForm
+from apps.chat.forms import FaqEntryForm, WidgetOriginsForm
 from apps.chat.models import CannedResponse
 from apps.chat.overview import chat_overview, recent_conversations
 from apps.chat.selectors import conversation_list
+from apps.chat.widget_settings import widget_origins, widget_origins_set
 from apps.core.tenancy import scope_for_user
 from apps.dashboard.access import staff_page
 from apps.merchants.models import Merchant
+from apps.merchants.selectors import merchant_get
 
 INBOX_ROLES = ("support_agent", "platform_admin")
 OVERVIEW_ROLES = ("support_agent", "platform_admin", "merchant_staff")
@@ -76,6 +78,27 @@ def faq_new(request):
 def faq_edit(request, pk: int):
     """Another merchant's entry (or, for merchant staff, a platform default) is not found."""
     return _faq_form(request, get_object_or_404(editable_entries(request.user), pk=pk))
+
+
+@staff_page(roles=("platform_admin", "merchant_staff"))
+def widget_list(request):
+    """Each of the user's merchants with the storefront origins its chat widget accepts."""
+    merchants = scope_for_user(Merchant.objects.order_by("name"), request.user).select_related("chat_widget")
+    rows = [(merchant, getattr(merchant, "chat_widget", None)) for merchant in merchants]
+    return render(request, "chat/widget_list.html", {"rows": rows})
+
+
+@staff_page(roles=("platform_admin", "merchant_staff"))
+def widget_edit(request, slug: str):
+    """Another merchant's settings are not found (merchant_get scopes by the user's merchants)."""
+    merchant = merchant_get(user=request.user, slug=slug)
+    form = WidgetOriginsForm(request.POST or None, initial={"allowed_origins": "\n".join(widget_origins(merchant.pk))})
+    if request.method == "POST" and form.is_valid():
+        widget_origins_set(actor=request.user, merchant=merchant, origins=form.cleaned_data["allowed_origins"],
+                           source="portal")
+        messages.success(request, f"Chat widget origins of {merchant.name} saved; they apply to new connections at once.")
+        return redirect("chat:widget-list")
+    return render(request, "chat/widget_edit.html", {"form": form, "merchant": merchant})
 
 
 @ensure_csrf_cookie

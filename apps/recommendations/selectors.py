@@ -7,6 +7,7 @@ from datetime import datetime
 import pandas as pd
 from django.db.models import QuerySet
 
+from apps.bots.selectors import exclude_bot_sessions
 from apps.catalog.models import Product
 from apps.customers.models import Customer
 from apps.events.models import Event
@@ -22,7 +23,7 @@ def interactions_frame(
     *, since: datetime | None = None, until: datetime | None = None, merchant_ids: list[int] | None = None
 ) -> pd.DataFrame:
     """Every positive event of a known shopper on a product: customer, product, type, timestamp (UTC)."""
-    events = Event.objects.filter(type__in=POSITIVE_TYPES, customer__isnull=False, product__isnull=False)
+    events = exclude_bot_sessions(Event.objects.filter(type__in=POSITIVE_TYPES, customer__isnull=False, product__isnull=False))
     if since:
         events = events.filter(timestamp__gte=since)
     if until:

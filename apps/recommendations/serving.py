@@ -23,8 +23,10 @@ from django.utils import timezone
 from apps.catalog.models import Product
 from apps.customers.models import Customer
 from apps.events.models import Event
+from apps.mlops.canary import canary_observe, model_for
 from apps.mlops.selectors import production_model
 from apps.recommendations import integrations, live
+from apps.recommendations.access import CustomerRef
 from apps.recommendations.conf import setting
 from apps.recommendations.selectors import MODEL_NAME, POSITIVE_TYPES, products_by_id, products_state, shopper_history
 from ml.recs.blend import BLENDED_SOURCES
@@ -192,7 +194,7 @@ def _purchased_ids(history: list) -> set[int]:
 
 def user_recommendations(
     *,
-    customer: Customer,
+    customer: Customer | CustomerRef,
     scope: Scope,
     limit: int = 10,
     session_id: str = "",
@@ -204,13 +206,15 @@ def user_recommendations(
     `preview` (the portal's "try it") computes afresh with the default blend and records no
     experiment exposure, so staff looking at a shopper never count as that shopper being served.
     """
+    started = time.perf_counter()
     key = f"recs:u:{customer.pk}:{scope.key}:{limit}:{session_id}:{int(include_purchased)}"
     generation, cached = live.generation_and(customer.pk, key)
     if cached is not None and not preview and cached["generation"] == generation:
         return {**cached["payload"], "cached": True}
     assignment = None if preview else integrations.experiment_assign(unit_id=customer.external_id, merchant_id=scope.single)
     strategy, weights = integrations.blend_for(assignment, set(BLENDED_SOURCES))
-    version, model = _loaded()
+    version, model = model_for(MODEL_NAME, customer.external_id, production=_loaded,  # canary routing (docs/models.md)
+                               adapt=lambda canary, found: (canary.version, found) if isinstance(found, RecsModel) else None)
     history = shopper_history(customer_id=customer.pk)
     if model is None:
         exclude = set() if include_purchased else _purchased_ids(history)
@@ -244,6 +248,8 @@ def user_recommendations(
     }
     if not preview:
         cache.set(key, {"generation": generation, "payload": payload}, setting("CACHE_SECONDS"))
+        canary_observe(name=MODEL_NAME, version=version, score=items[0].get("score") if items else None,
+                       decision=strategy, latency_ms=(time.perf_counter() - started) * 1000)
     return {**payload, "cached": False}
 
 

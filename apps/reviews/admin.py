@@ -17,7 +17,7 @@ class ReviewAdmin(admin.ModelAdmin):
 class ReviewAnalysisAdmin(admin.ModelAdmin):
     """Read-only: analyses are written by the analysis service and replaced on re-analysis."""
 
-    list_display = ("review", "sentiment", "score", "model_version", "analysed_at")
+    list_display = ("review", "sentiment", "score", "topic", "model_version", "analysed_at")
     list_filter = ("sentiment", "model_version")
     raw_id_fields = ("review",)
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from apps.reviews.models import Review, ReviewAnalysis
 from apps.reviews.scoring import active_scorer, catalog_lexicon
+from apps.reviews.topic_service import reviews_assign_topics
 from ml.text.analysis import analyze_texts
 
 BATCH_SIZE = 500
@@ -22,8 +23,12 @@ def review_text(review: Review) -> str:
     return " ".join(part for part in (title, review.text.strip()) if part)
 
 
-def reviews_analyze(reviews: Sequence[Review]) -> int:
-    """Analyse `reviews` and store (or replace) one ReviewAnalysis each; returns how many were written."""
+def reviews_analyze(reviews: Sequence[Review], *, topics: bool = True) -> int:
+    """Analyse `reviews` and store (or replace) one ReviewAnalysis each; returns how many were written.
+
+    `topics`: also place them among their merchant's last fitted topics. Backfills pass False
+    and refit the merchants' topics once at the end instead (which rewrites every row anyway).
+    """
     if not reviews:
         return 0
     active = active_scorer()
@@ -48,6 +53,8 @@ def reviews_analyze(reviews: Sequence[Review]) -> int:
             unique_fields=["review"],
             update_fields=["sentiment", "score", "sentences", "aspects", "model_version", "analysed_at"],
         )
+    if topics:
+        reviews_assign_topics(reviews)
     return len(rows)
 
 
@@ -63,14 +70,17 @@ def reviews_to_analyze(*, only_missing: bool = True, merchant_ids: Iterable[int]
 def reviews_backfill(
     reviews: QuerySet[Review], *, batch_size: int = BATCH_SIZE, on_batch: Callable[[int], None] | None = None
 ) -> int:
-    """Analyse `reviews` in primary-key batches (keyset pagination: rows written meanwhile are not skipped)."""
+    """Analyse `reviews` in primary-key batches (keyset pagination: rows written meanwhile are not skipped).
+
+    Topics are left to the caller: refit the merchants' topics once when the batches are done.
+    """
     done = 0
     last_pk = 0
     while True:
-        batch = list(reviews.filter(pk__gt=last_pk).only("pk", "title", "text")[:batch_size])
+        batch = list(reviews.filter(pk__gt=last_pk).only("pk", "merchant_id", "title", "text")[:batch_size])
         if not batch:
             return done
-        written = reviews_analyze(batch)
+        written = reviews_analyze(batch, topics=False)
         done += written
         last_pk = batch[-1].pk
         if on_batch is not None:

@@ -17,8 +17,7 @@ from django.db.models import Max, QuerySet
 
 from apps.core.tenancy import scope_for_user
 from apps.reviews.models import Review
-from apps.reviews.scoring import opinion_words
-from ml.text.aspects import GENERIC_WORDS
+from apps.reviews.topic_service import topic_exclusions
 from ml.text.sentiment import LABELS, NEGATIVE, POSITIVE
 from ml.text.summaries import GENERAL, Opinion, Summary, summarize
 from ml.text.topics import TopicModel, fit_topics
@@ -209,8 +208,7 @@ def _topics(reviews: QuerySet[Review], rows: list[dict], scope_key: str) -> Topi
     cached = cache.get(key)
     if cached is not None:
         return cached or None
-    # Opinion and generic words would make topics of feelings ("great / lovely"), not of subjects.
-    model = fit_topics(texts, exclude=opinion_words() | GENERIC_WORDS)
+    model = fit_topics(texts, exclude=topic_exclusions())
     cache.set(key, model or False, TOPIC_CACHE_SECONDS)
     return model
 

@@ -31,8 +31,9 @@ class ReviewAnalysis(models.Model):
     """What the text of one review says: overall and per-sentence sentiment, aspects with evidence.
 
     One row per review, replaced whenever the review is analysed again (a new model, an edit),
-    so re-running the analysis is idempotent. Topics are not stored here: they are fitted per
-    product or merchant over the current set of reviews (apps.reviews.insights).
+    so re-running the analysis is idempotent. Topics come from the merchant's topic model
+    (apps.reviews.topic_service): refitting it rewrites every row's topics, so the labels of one
+    merchant's reviews always come from one fit; `topics_at` stays null until a fit has run.
     """
 
     class Sentiment(models.TextChoices):
@@ -47,9 +48,17 @@ class ReviewAnalysis(models.Model):
     aspects = models.JSONField(default=list, help_text="[{aspect, sentiment, score, evidence}] in text order.")
     model_version = models.CharField(max_length=64, help_text="The scorer: 'sentiment vN' or the VADER fallback.")
     analysed_at = models.DateTimeField()
+    topic = models.CharField(
+        max_length=200, blank=True, help_text="Label of the merchant topic the review fits; blank: none fits (or not yet)."
+    )
+    topics = models.JSONField(default=list, blank=True, help_text="[{label, terms, weight}] share of each topic, largest first.")
+    topics_at = models.DateTimeField(null=True, blank=True, help_text="When topics were assigned; null: not yet.")
 
     class Meta:
-        indexes = [models.Index(fields=["sentiment"], name="review_analysis_sentiment_idx")]
+        indexes = [
+            models.Index(fields=["sentiment"], name="review_analysis_sentiment_idx"),
+            models.Index(fields=["topic"], name="review_analysis_topic_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.sentiment} ({self.score:+.2f}) for review {self.review_id}"

@@ -17,7 +17,12 @@ def analyze_reviews_task(review_ids: list[int]) -> int:
 
 @shared_task(name="reviews.analyze_pending", ignore_result=True)
 def analyze_pending_task() -> int:
-    """Analyse reviews that have no analysis: bulk imports and seeding bypass the save signal."""
+    """Analyse reviews that have no analysis (bulk imports and seeding bypass the save signal),
+    then refit the topics of the merchants they belong to, so new themes show up."""
     from apps.reviews.analysis_service import reviews_analyze, reviews_to_analyze
+    from apps.reviews.topic_service import merchants_topics_refit
 
-    return reviews_analyze(list(reviews_to_analyze()[:PENDING_SWEEP_LIMIT]))
+    reviews = list(reviews_to_analyze()[:PENDING_SWEEP_LIMIT])
+    written = reviews_analyze(reviews, topics=False)
+    merchants_topics_refit(review.merchant_id for review in reviews)
+    return written

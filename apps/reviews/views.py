@@ -1,4 +1,5 @@
-"""Portal pages for product reviews: the list (with CSV export) and review insights per product and merchant."""
+"""Portal pages for product reviews: the list (with CSV export), one review with its analysis, and review
+insights per product and merchant."""
 
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -10,7 +11,8 @@ from apps.dashboard.listing import list_page, works_across_merchants
 from apps.merchants.selectors import merchant_list
 from apps.reviews.charts import insight_charts
 from apps.reviews.insights import merchant_insights, product_insights
-from apps.reviews.selectors import review_list
+from apps.reviews.models import Review, ReviewAnalysis
+from apps.reviews.selectors import NO_TOPIC, review_get, review_list, review_topic_labels
 
 REVIEW_ROLES = {"platform_admin", "merchant_staff"}
 
@@ -24,7 +26,17 @@ REVIEW_COLUMNS = [
     Column("title", lambda r: r.title),
     Column("text", lambda r: r.text),
     Column("created_at", lambda r: r.created_at.isoformat()),
+    Column("sentiment", lambda r: _analysis(r).sentiment if _analysis(r) else ""),
+    Column("topic", lambda r: _analysis(r).topic if _analysis(r) else ""),
 ]
+
+
+def _analysis(review: Review) -> ReviewAnalysis | None:
+    """The review's analysis, None until it is analysed (the reverse one-to-one raises when missing)."""
+    try:
+        return review.analysis
+    except ReviewAnalysis.DoesNotExist:
+        return None
 
 
 @require_GET
@@ -36,8 +48,15 @@ def review_list_page(request):
         template="reviews/review_list.html",
         export_name="reviews",
         columns=REVIEW_COLUMNS,
-        context={"ratings": range(5, 0, -1)},
+        context={"ratings": range(5, 0, -1), "topics": review_topic_labels(user=request.user), "no_topic": NO_TOPIC},
     )
+
+
+@require_GET
+@staff_page(roles=REVIEW_ROLES)
+def review_detail_page(request, pk: int):
+    review = review_get(user=request.user, pk=pk)
+    return render(request, "reviews/review_detail.html", {"review": review, "analysis": _analysis(review)})
 
 
 @require_GET

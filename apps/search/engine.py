@@ -15,12 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db import connection
-from django.db.models import BooleanField, FloatField, Q, Sum
+from django.db.models import BooleanField, FloatField, Sum
 from django.db.models.expressions import RawSQL
 
-from apps.catalog.models import Product
+from apps.catalog.models import Category, Product
+from apps.merchants.models import Merchant
+from apps.search.memo import ProcessMemo
 from apps.search.models import QueryProductStat, SearchSynonym
 from ml.search.ranking import QueryBehaviour, blend, ranked
 from ml.search.scoring import Document, text_scores
@@ -28,10 +29,8 @@ from ml.search.synonyms import expand_query, synonym_groups
 from ml.search.text import normalise_query, stem, tokens
 
 TRIGRAM_WEIGHT = 0.5
-TITLE_WORDS_CACHE_KEY = "search:title-words"
-TITLE_WORDS_CACHE_SECONDS = 600
-PRIOR_CACHE_KEY = "search:behaviour-prior"
-PRIOR_CACHE_SECONDS = 600
+TITLE_WORDS_SECONDS = 600
+PRIOR_SECONDS = 600
 PRICE_BUCKETS: tuple[tuple[str, Decimal | None, Decimal | None], ...] = (
     ("under 10", None, Decimal("10")),
     ("10 to 25", Decimal("10"), Decimal("25")),
@@ -76,11 +75,24 @@ class _Candidate:
     created: float
 
 
+def _load_synonyms() -> dict[int | None, list[tuple[str, list[str]]]]:
+    """Every synonym entry by merchant (None: marketplace-wide), in the model's order."""
+    by_merchant: dict[int | None, list[tuple[str, list[str]]]] = {}
+    for merchant_id, term, alternatives in SearchSynonym.objects.values_list("merchant_id", "term", "synonyms"):
+        by_merchant.setdefault(merchant_id, []).append((term, list(alternatives)))
+    return by_merchant
+
+
+_SYNONYMS = ProcessMemo(_load_synonyms)
+_CATEGORY_PATHS = ProcessMemo(lambda: dict(Category.objects.values_list("id", "path")), ttl=600)
+_MERCHANT_SLUGS = ProcessMemo(lambda: dict(Merchant.objects.values_list("id", "slug")), ttl=600)
+
+
 def _synonym_entries(merchant_ids: list[int] | None) -> list[tuple[str, list[str]]]:
-    synonyms = SearchSynonym.objects.all()
-    if merchant_ids is not None:
-        synonyms = synonyms.filter(Q(merchant__isnull=True) | Q(merchant_id__in=merchant_ids))
-    return [(term, list(alternatives)) for term, alternatives in synonyms.values_list("term", "synonyms")]
+    by_merchant = _SYNONYMS.get()
+    if merchant_ids is None:
+        return [entry for entries in by_merchant.values() for entry in entries]
+    return [entry for key in (None, *merchant_ids) for entry in by_merchant.get(key, [])]
 
 
 def _base(request: SearchRequest):
@@ -90,12 +102,25 @@ def _base(request: SearchRequest):
     return products
 
 
-_CANDIDATE_FIELDS = ("id", "category__path", "price", "merchant__slug", "created_at")
+# Ids, not joined names: paths and slugs come from this process's copies (no join per query).
+_CANDIDATE_FIELDS = ("id", "category_id", "price", "merchant_id", "created_at")
 
 
-def _candidate(row) -> _Candidate:
-    pk, category, price, merchant, created = row[:5]
-    return _Candidate(pk, category or "", price, merchant, created.timestamp())
+class _Names:
+    """Category paths and merchant slugs for one search, read from this process's copies once (not per row)."""
+
+    def __init__(self) -> None:
+        self.paths, self.slugs = _CATEGORY_PATHS.get(), _MERCHANT_SLUGS.get()
+
+    def candidate(self, row) -> _Candidate:
+        pk, category_id, price, merchant_id, created = row[:5]
+        if (category_id is not None and category_id not in self.paths) or merchant_id not in self.slugs:
+            # A row newer than the copies: reload them once.
+            _CATEGORY_PATHS.clear()
+            _MERCHANT_SLUGS.clear()
+            self.paths, self.slugs = _CATEGORY_PATHS.get(), _MERCHANT_SLUGS.get()
+        path = self.paths.get(category_id, "") if category_id is not None else ""
+        return _Candidate(pk, path, price, self.slugs.get(merchant_id, ""), created.timestamp())
 
 
 def _tsquery(phrasings: list[str]) -> str:
@@ -104,19 +129,22 @@ def _tsquery(phrasings: list[str]) -> str:
     return " | ".join(words)
 
 
-def title_words() -> frozenset[str]:
-    """Words (and their light stems) of active product titles, cached: a query word outside it is a likely typo.
+def _load_title_words() -> frozenset[str]:
+    titles = Product.objects.filter(active=True).values_list("title", flat=True).iterator(chunk_size=5000)
+    found = {word for title in titles for word in tokens(title)}
+    return frozenset(found | {stem(word) for word in found})
 
-    A word of a product listed since the cache filled only looks unknown for a while; it then
+
+_TITLE_WORDS = ProcessMemo(_load_title_words, ttl=TITLE_WORDS_SECONDS)
+
+
+def title_words() -> frozenset[str]:
+    """Words (and their light stems) of active product titles, kept per process: a query word outside it is a likely typo.
+
+    A word of a product listed since the copy was made only looks unknown for a while; it then
     takes the trigram path, which finds it too, so staleness costs speed, never results.
     """
-    words = cache.get(TITLE_WORDS_CACHE_KEY)
-    if words is None:
-        titles = Product.objects.filter(active=True).values_list("title", flat=True).iterator(chunk_size=5000)
-        found = {word for title in titles for word in tokens(title)}
-        words = frozenset(found | {stem(word) for word in found})
-        cache.set(TITLE_WORDS_CACHE_KEY, words, TITLE_WORDS_CACHE_SECONDS)
-    return words
+    return _TITLE_WORDS.get()
 
 
 def _postgres_text(base, query: str, phrasings: list[str]) -> tuple[dict[int, float], dict[int, _Candidate]]:
@@ -146,8 +174,9 @@ def _postgres_text(base, query: str, phrasings: list[str]) -> tuple[dict[int, fl
         .values_list(*_CANDIDATE_FIELDS, "text_rank", "trigram")
     )
     scores, candidates = {}, {}
+    names = _Names()
     for row in rows:
-        candidate = _candidate(row)
+        candidate = names.candidate(row)
         candidates[candidate.pk] = candidate
         scores[candidate.pk] = float(row[5]) + TRIGRAM_WEIGHT * float(row[6])
     return scores, candidates
@@ -156,17 +185,22 @@ def _postgres_text(base, query: str, phrasings: list[str]) -> tuple[dict[int, fl
 def _python_text(base, phrasings: list[str]) -> tuple[dict[int, float], dict[int, _Candidate]]:
     rows = list(base.values_list(*_CANDIDATE_FIELDS, "title", "description"))
     scores = text_scores(phrasings, [Document(row[0], row[5], row[6] or "") for row in rows])
-    return scores, {row[0]: _candidate(row) for row in rows if row[0] in scores}
+    names = _Names()
+    return scores, {row[0]: names.candidate(row) for row in rows if row[0] in scores}
+
+
+def _load_prior() -> float:
+    totals = QueryProductStat.objects.aggregate(engagement=Sum("engagement"), searches=Sum("searches"))
+    return (totals["engagement"] or 0.0) / totals["searches"] if totals["searches"] else 0.0
+
+
+_PRIOR = ProcessMemo(_load_prior, ttl=PRIOR_SECONDS)
 
 
 def behaviour_prior() -> float:
-    """mu: mean engagement per search of a (query, product) pair with any engagement (cached)."""
-    prior = cache.get(PRIOR_CACHE_KEY)
-    if prior is None:
-        totals = QueryProductStat.objects.aggregate(engagement=Sum("engagement"), searches=Sum("searches"))
-        prior = (totals["engagement"] or 0.0) / totals["searches"] if totals["searches"] else 0.0
-        cache.set(PRIOR_CACHE_KEY, prior, PRIOR_CACHE_SECONDS)
-    return prior
+    """mu: mean engagement per search of a (query, product) pair with any engagement (kept per process,
+    dropped when `behaviour_refresh` rebuilds the figures)."""
+    return _PRIOR.get()
 
 
 def query_behaviour(query: str, merchant_ids: list[int] | None) -> QueryBehaviour | None:
@@ -216,7 +250,8 @@ def search(request: SearchRequest) -> SearchResult:
     behaviour = None
     if not query:
         rows = base.values_list(*_CANDIDATE_FIELDS)
-        candidates = {row[0]: _candidate(row) for row in rows}
+        names = _Names()
+        candidates = {row[0]: names.candidate(row) for row in rows}
         scores = {pk: 0.0 for pk in candidates}
         expansions: list[str] = []
         ranking = "browse"
@@ -230,7 +265,9 @@ def search(request: SearchRequest) -> SearchResult:
         if behaviour is not None:
             missing = set(behaviour.engagement) - set(candidates)
             if missing:
-                candidates |= {row[0]: _candidate(row) for row in base.filter(id__in=missing).values_list(*_CANDIDATE_FIELDS)}
+                names = _Names()
+                found = base.filter(id__in=missing).values_list(*_CANDIDATE_FIELDS)
+                candidates |= {row[0]: names.candidate(row) for row in found}
             behaviour = QueryBehaviour(
                 behaviour.searches, {k: v for k, v in behaviour.engagement.items() if k in candidates}, behaviour.prior
             )

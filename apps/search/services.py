@@ -5,7 +5,6 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import pandas as pd
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -14,7 +13,8 @@ from django.utils import timezone
 from apps.core.audit import audit_record, snapshot
 from apps.core.models import AuditLog
 from apps.events.models import Event
-from apps.search.engine import PRIOR_CACHE_KEY, SearchRequest, search
+from apps.search.engine import SearchRequest, search
+from apps.search.memo import memo_invalidate
 from apps.search.models import QueryProductStat, SearchQueryLog, SearchQueryStat, SearchSynonym
 from ml.search.behaviour import ENGAGED_TYPES, EVENT_COLUMNS, query_counts, query_product_counts
 from ml.search.text import normalise_query
@@ -162,5 +162,5 @@ def behaviour_refresh(*, now=None, measure_results: bool = True) -> dict[str, in
         ],
         batch_size=2000,
     )
-    transaction.on_commit(lambda: cache.delete(PRIOR_CACHE_KEY))
+    transaction.on_commit(memo_invalidate)  # every process drops its behaviour prior
     return {"events": len(events), "queries": len(stats), "query_products": len(pairs)}

@@ -28,6 +28,8 @@ MIN_SHARE = 0.5
 """The winning topic must hold at least this share of a review's topic weight."""
 MIN_WEIGHT = 0.2
 """... and at least this fraction of the typical (median) winning weight."""
+MIN_MEMBERSHIP = 0.1
+"""A review's share of a topic's weight below this is not listed among its topics (NMF residue)."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,15 @@ class Topic:
     terms: list[str]
     size: int
     coherence: float
+
+
+@dataclass(frozen=True)
+class Membership:
+    """Where one review sits among the topics: the one it fits (None: no clear fit) and its shares."""
+
+    topic: int | None
+    shares: list[tuple[int, float]]
+    """(topic id, share of the review's topic weight), largest first, shares under MIN_MEMBERSHIP left out."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +65,25 @@ class TopicModel:
     def assign(self, texts: Sequence[str]) -> list[int | None]:
         """The topic of each new text under the fitted model, None when it fits none."""
         return _winners(self.nmf.transform(self.vectorizer.transform(texts)), self.typical_weight)
+
+    def memberships(self, texts: Sequence[str]) -> list[Membership]:
+        """The topic each text fits (same rule as `assign`) and its weight shares over all topics.
+
+        Shares rather than raw NMF weights, so a stored review's weights compare across reviews of
+        different lengths and sum to (about) one.
+        """
+        if not texts:
+            return []
+        weights = self.nmf.transform(self.vectorizer.transform(texts))
+        totals = weights.sum(axis=1)
+        result = []
+        for row, total, winner in zip(weights, totals, _winners(weights, self.typical_weight), strict=True):
+            shares = row / total if total > 0 else np.zeros_like(row)
+            ranked = [
+                (int(i), round(float(shares[i]), 3)) for i in np.argsort(shares)[::-1] if shares[i] >= MIN_MEMBERSHIP
+            ]
+            result.append(Membership(winner, ranked))
+        return result
 
     @property
     def unassigned(self) -> int:

@@ -11,10 +11,13 @@
   "use strict";
   var script = document.currentScript;
   if (!script) return;
+  // ShopSignal's address is where this script came from, so a storefront on another domain (listed
+  // in the merchant's allowed origins) talks to ShopSignal, not to its own host.
+  var server = new URL(script.src, location.href);
   var cfg = {
     merchant: script.dataset.merchant || "",
     token: script.dataset.token || "",
-    api: script.dataset.api || "/api/v1/chat/messages",
+    api: script.dataset.api || server.origin + "/api/v1/chat/messages",
     ws: script.dataset.ws || "/ws/chat/",
     title: script.dataset.title || "Chat with us",
   };
@@ -181,12 +184,12 @@
   }
 
   function socketUrl() {
-    var proto = location.protocol === "https:" ? "wss://" : "ws://";
+    var proto = server.protocol === "https:" ? "wss://" : "ws://";
     var params = new URLSearchParams({ merchant: cfg.merchant, after: String(state.lastId) });
     if (cfg.token) params.set("token", cfg.token);
     var visitor = localStorage.getItem(storeKey);
     if (visitor) params.set("visitor", visitor);
-    return proto + location.host + cfg.ws + "?" + params.toString();
+    return proto + server.host + cfg.ws + "?" + params.toString();
   }
 
   function connect() {
@@ -229,7 +232,8 @@
     var body = identity();
     body.text = text;
     body.client_id = clientId;
-    fetch(cfg.api, { method: "POST", credentials: "same-origin",
+    // The merchant in the URL too: a cross-origin preflight carries no body to read it from.
+    fetch(cfg.api + "?merchant=" + encodeURIComponent(cfg.merchant), { method: "POST", credentials: "same-origin",
                      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
                      body: JSON.stringify(body) })
       .then(function (r) { return r.json().then(function (data) { return { ok: r.ok, data: data }; }); })

@@ -69,3 +69,20 @@ def test_excluded_words_never_become_topic_terms():
     model = fit_topics(texts, exclude=frozenset({"great", "lovely"}))
     assert not {"great", "lovely"} & set(model.vectorizer.vocabulary_)
     assert len(model.topics) == 3
+
+
+def test_memberships_give_the_fitted_topic_and_weight_shares_largest_first():
+    texts, truth = _planted()
+    model = fit_topics(texts)
+    courier = model.assignments[truth.index("delivery")]
+    font = model.assignments[truth.index("print")]
+    pure, mixed, none = model.memberships(
+        ["courier lost the parcel, no tracking", "the courier parcel and the engraving font", "pineapple"]
+    )
+    assert pure.topic == courier and pure.shares[0] == (courier, pytest.approx(1.0, abs=0.05))
+    assert {topic for topic, _ in mixed.shares} == {courier, font}  # both themes, each a real share
+    assert all(0.1 <= share <= 1 for _, share in mixed.shares)
+    assert [share for _, share in mixed.shares] == sorted((share for _, share in mixed.shares), reverse=True)
+    assert none.topic is None and none.shares == []
+    assert [m.topic for m in model.memberships(texts)] == model.assign(texts)
+    assert model.memberships([]) == []

@@ -14,6 +14,7 @@ from apps.customers.models import Customer, link_customers
 from apps.events.models import Event
 from apps.merchants.models import Merchant
 from apps.mlops.services import ModelCard, model_promote, model_register
+from apps.recommendations.access import access_forget
 from apps.recommendations.selectors import MODEL_NAME, interactions_frame, products_frame
 from apps.recommendations.serving import production_forget
 from ml.recs.model import recs_fit
@@ -24,8 +25,10 @@ from tests import factories
 def fresh_serving_state():
     """Each test looks its production model up afresh (serving memoises it per process for a few seconds)."""
     production_forget()
+    access_forget()
     yield
     production_forget()
+    access_forget()
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.exceptions import NotFound, Throttled, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, Throttled, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,9 +18,10 @@ from apps.chat.api.serializers import (
     TokenInputSerializer,
     TokenOutputSerializer,
 )
-from apps.chat.groups import broadcast_sync, inbox_send_sync
+from apps.chat.groups import batch_event, broadcast_sync, inbox_send_sync
 from apps.chat.identity import InvalidToken, identity_resolve, shopper_token_issue
 from apps.chat.models import Conversation
+from apps.chat.origins import header_origin, origin_allowed, own_site
 from apps.chat.ratelimit import ip_allow
 from apps.core.api.errors import error_responses
 from apps.core.permissions import IsMerchantDataReader
@@ -63,10 +64,21 @@ class ChatTokenView(APIView):
         return Response({"token": token, "expires_in": settings.CHAT_TOKEN_MAX_AGE_SECONDS}, status=status.HTTP_201_CREATED)
 
 
-def _identity(request: Request, data: dict):
-    merchant_id = Merchant.objects.filter(slug=data["merchant"]).values_list("id", flat=True).first()
-    if merchant_id is None:
+def _origin_check(request: Request, slug: str) -> int:
+    """The storefront's merchant id, once the calling page's origin is one its widget may run on."""
+    found = Merchant.objects.filter(slug=slug).values_list("id", "chat_widget__allowed_origins").first()
+    if found is None:
         raise NotFound("No such storefront.")
+    merchant_id, allowed = found
+    origin = header_origin({"origin": request.headers.get("Origin", ""), "referer": request.headers.get("Referer", "")})
+    if not origin_allowed(origin, allowed or []):
+        raise PermissionDenied(f"This storefront's chat does not accept requests from {origin}.")
+    request.chat_origin = origin
+    return merchant_id
+
+
+def _identity(request: Request, data: dict):
+    merchant_id = _origin_check(request, data["merchant"])
     try:
         return identity_resolve(merchant_id=merchant_id, user=request.user, token=data.get("token", ""),
                                 visitor=data.get("visitor", ""))
@@ -75,9 +87,33 @@ def _identity(request: Request, data: dict):
 
 
 class ChatMessagesView(APIView):
-    """Open to shoppers: anonymous visitors, signed-in customers, or holders of a shopper token."""
+    """Open to shoppers: anonymous visitors, signed-in customers, or holders of a shopper token.
+
+    A storefront on another domain listed in the merchant's widget origins calls it cross-origin:
+    its preflight (OPTIONS with `?merchant=`) and responses carry CORS headers for that origin only.
+    """
 
     permission_classes = [AllowAny]
+
+    @extend_schema(exclude=True)
+    def options(self, request: Request, *args, **kwargs) -> Response:
+        slug = request.query_params.get("merchant", "")
+        if not slug:
+            raise ValidationError({"merchant": ["Name the storefront: ?merchant=<slug>."]})
+        _origin_check(request, slug)
+        response = Response(status=status.HTTP_204_NO_CONTENT)
+        response["Access-Control-Allow-Methods"] = "GET, POST"
+        response["Access-Control-Allow-Headers"] = "Content-Type, X-CSRFToken"
+        response["Access-Control-Max-Age"] = "600"
+        return response
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        origin = getattr(request, "chat_origin", None)
+        if origin and not own_site(origin):  # only reached for an origin the storefront allows
+            response["Access-Control-Allow-Origin"] = origin
+        response["Vary"] = "Origin" if "Vary" not in response else f"{response['Vary']}, Origin"
+        return response
 
     @extend_schema(
         parameters=[MessagesQuerySerializer],
@@ -116,10 +152,8 @@ class ChatMessagesView(APIView):
         messages = [turn.shopper_message, *turn.replies]
         if not turn.duplicate:
             with_agents = turn.conversation.status != Conversation.Status.BOT
-            for message in messages:
-                broadcast_sync(conversation_id=turn.conversation.pk, inbox=with_agents,
-                               event={"type": "chat.event", "payload": {"type": "message",
-                                                                        "message": selectors.message_payload(message)}})
+            payloads = [{"type": "message", "message": selectors.message_payload(message)} for message in messages]
+            broadcast_sync(conversation_id=turn.conversation.pk, inbox=with_agents, event=batch_event(payloads))
             if turn.handed_off:
                 broadcast_sync(conversation_id=turn.conversation.pk, inbox=False,
                                event={"type": "chat.event", "payload": {"type": "status", "status": "waiting"}})

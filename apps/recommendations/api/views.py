@@ -10,9 +10,9 @@ from rest_framework.views import APIView
 from apps.catalog.selectors import product_get
 from apps.core.api.errors import error_responses
 from apps.core.permissions import IsMerchantDataReader
-from apps.core.tenancy import merchant_ids_for_user, scope_for_user
+from apps.core.tenancy import merchant_ids_for_user
 from apps.customers.selectors import customer_get
-from apps.merchants.models import Merchant
+from apps.recommendations.access import customer_ref, merchant_id_for
 from apps.recommendations.api.serializers import (
     ExplainQuerySerializer,
     ExplanationSerializer,
@@ -22,10 +22,12 @@ from apps.recommendations.api.serializers import (
     UserRecommendationsSerializer,
 )
 from apps.recommendations.serving import Scope, explanation, scope_for, similar_products, user_recommendations
+from apps.recommendations.throttling import CombinedRateThrottle
 
 
 class _RecommendationsView(APIView):
     permission_classes = [IsMerchantDataReader]
+    throttle_classes = [CombinedRateThrottle]  # the site-wide limits in two cache round trips
     query_serializer: type = UserQuerySerializer
 
     def query(self, request: Request) -> tuple[dict, Scope]:
@@ -35,10 +37,9 @@ class _RecommendationsView(APIView):
         values = serializer.validated_data
         merchant_id = None
         if values.get("merchant"):
-            merchant = scope_for_user(Merchant.objects.all(), request.user).filter(external_id=values["merchant"]).first()
-            if merchant is None:
+            merchant_id = merchant_id_for(user=request.user, external_id=values["merchant"])
+            if merchant_id is None:
                 raise ValidationError({"merchant": [f"Unknown merchant {values['merchant']!r}."]})
-            merchant_id = merchant.pk
         return values, scope_for(merchant_ids_for_user(request.user), merchant_id)
 
 
@@ -59,7 +60,7 @@ class UserRecommendationsView(_RecommendationsView):
     )
     def get(self, request: Request, external_id: str) -> Response:
         values, scope = self.query(request)
-        customer = customer_get(user=request.user, external_id=external_id)
+        customer = customer_ref(user=request.user, external_id=external_id)
         return Response(user_recommendations(
             customer=customer, scope=scope, limit=values["limit"], session_id=values["session_id"],
             include_purchased=values["include_purchased"],

@@ -4,17 +4,39 @@ from rest_framework.fields import empty
 from apps.catalog.models import Product
 from apps.catalog.selectors import product_list
 from apps.core.api.fields import ExternalIdField
-from apps.reviews.models import Review
+from apps.reviews.api.insights_serializers import AspectMentionSerializer
+from apps.reviews.models import Review, ReviewAnalysis
+
+
+class ReviewTopicShareSerializer(serializers.Serializer):
+    label = serializers.CharField(help_text="The topic's top three terms.")
+    terms = serializers.ListField(child=serializers.CharField())
+    weight = serializers.FloatField(help_text="The review's share of its topic weight in this topic, 0.1 to 1.")
+
+
+class ReviewAnalysisOutputSerializer(serializers.ModelSerializer):
+    sentiment = serializers.ChoiceField(choices=["negative", "neutral", "positive"])  # the analyse endpoint's enum
+    aspects = AspectMentionSerializer(many=True)
+    topics = ReviewTopicShareSerializer(many=True, help_text="The merchant topics the review talks about, largest share first.")
+
+    class Meta:
+        model = ReviewAnalysis
+        fields = ["sentiment", "score", "aspects", "topic", "topics", "topics_at", "model_version", "analysed_at"]
 
 
 class ReviewOutputSerializer(serializers.ModelSerializer):
     merchant = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     product_id = serializers.CharField(source="product.external_id")
     customer_id = serializers.CharField(source="customer.external_id", default=None, allow_null=True)
+    analysis = ReviewAnalysisOutputSerializer(
+        read_only=True, allow_null=True, help_text="Sentiment, aspects and topics; null until the review is analysed."
+    )
 
     class Meta:
         model = Review
-        fields = ["id", "external_id", "merchant", "product_id", "customer_id", "rating", "title", "text", "created_at"]
+        fields = [
+            "id", "external_id", "merchant", "product_id", "customer_id", "rating", "title", "text", "created_at", "analysis",
+        ]
 
 
 class ScopedProductField(ExternalIdField):
