@@ -1,6 +1,8 @@
 """ASGI entry point: Django for HTTP, Channels for websockets.
 
 get_asgi_application() must run before anything imports models, so routing is imported after it.
+Websocket connections get a request id per connection and frame, and count in the open-sockets
+gauge (apps.core.observability*); HTTP requests get theirs from Django middleware.
 """
 import os
 
@@ -11,13 +13,17 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from apps.chat.origins import SiteOriginValidator  # noqa: E402
+from apps.core.observability import WebsocketRequestIdMiddleware  # noqa: E402
+from apps.core.observability_metrics import WebsocketMetricsMiddleware  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": WebsocketRequestIdMiddleware(
+            WebsocketMetricsMiddleware(SiteOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))))
+        ),
     }
 )
