@@ -8,6 +8,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
+from apps.accounts.scopes import ALL_SCOPES
+
 
 class User(AbstractUser):
     class Role(models.TextChoices):
@@ -26,8 +28,12 @@ class User(AbstractUser):
         super().save(*args, **kwargs)
 
 
-def _hash_token(raw: str) -> str:
+def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _all_scopes() -> list[str]:
+    return list(ALL_SCOPES)
 
 
 class ApiTokenQuerySet(models.QuerySet):
@@ -47,6 +53,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Narrow what the token may call (apps/accounts/scopes.py); a storefront's token is ["score"].
+    scopes = models.JSONField(default=_all_scopes, help_text="Any of: " + ", ".join(ALL_SCOPES))
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -54,15 +62,22 @@ class ApiToken(models.Model):
         return f"{self.key_prefix}… ({self.user})"
 
     @classmethod
-    def issue(cls, *, user: User, name: str = "default") -> tuple[ApiToken, str]:
+    def issue(cls, *, user: User, name: str = "default", scopes: list[str] | None = None) -> tuple[ApiToken, str]:
         raw = cls.PREFIX + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, key_hash=_hash_token(raw), key_prefix=raw[:10])
+        token = cls.objects.create(
+            user=user,
+            name=name,
+            key_hash=hash_token(raw),
+            key_prefix=raw[:10],
+            scopes=sorted(scopes) if scopes is not None else _all_scopes(),
+        )
         return token, raw
 
     @classmethod
     def find_active(cls, raw: str) -> ApiToken | None:
-        return cls.objects.active().select_related("user").filter(key_hash=_hash_token(raw)).first()
+        return cls.objects.active().select_related("user").filter(key_hash=hash_token(raw)).first()
 
     def revoke(self) -> None:
+        """Refuse the token from now on, in every process (the lookup cache hears of it on commit)."""
         self.revoked_at = timezone.now()
         self.save(update_fields=["revoked_at"])

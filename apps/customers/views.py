@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from apps.core.exports import Column
+from apps.core.security_pii import pii_columns
 from apps.customers.selectors import customer_get, customer_list
 from apps.dashboard.access import staff_page
 from apps.dashboard.listing import list_page
@@ -29,7 +30,7 @@ def customer_list_page(request):
         rows=customer_list(user=request.user, filters=request.GET),
         template="customers/customer_list.html",
         export_name="customers",
-        columns=CUSTOMER_COLUMNS,
+        columns=pii_columns(CUSTOMER_COLUMNS, request.user, {"email": "email"}),
     )
 
 

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from apps.core.exports import Column
+from apps.core.security_pii import pii_columns
 from apps.core.tenancy import sees_all_merchants
 from apps.dashboard.access import staff_page
 from apps.dashboard.listing import list_page
@@ -90,6 +91,6 @@ def segment_detail(request, pk: int):
         rows=segment_customers(segment=segment),
         template="segments/segment_detail.html",
         export_name=f"segment-{segment.pk}",
-        columns=CUSTOMER_COLUMNS,
+        columns=pii_columns(CUSTOMER_COLUMNS, request.user, {"email": "email"}),
         context={"segment": segment, "run": segment.run, "trend": segment_trend(segment=segment)},
     )

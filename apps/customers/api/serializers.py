@@ -1,11 +1,14 @@
 from rest_framework import serializers
 
 from apps.core.api.fields import ExternalIdField
+from apps.core.security_pii import PiiMaskingSerializerMixin
 from apps.customers.models import Customer
 from apps.merchants.api.fields import WritableMerchantField
 
 
-class CustomerOutputSerializer(serializers.ModelSerializer):
+class CustomerOutputSerializer(PiiMaskingSerializerMixin, serializers.ModelSerializer):
+    pii_fields = {"email": "email"}
+
     class Meta:
         model = Customer
         fields = ["external_id", "email", "name", "country", "marketing_opt_in", "created_at", "updated_at"]

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from apps.core.api.fields import ExternalIdField, JSONObjectField, MoneyField, PlausibleDateTimeField
+from apps.core.security_pii import PiiMaskingSerializerMixin
 from apps.merchants.api.fields import WritableMerchantField
 from apps.orders.models import Order, OrderItem, OrderStatus, Payment, order_number_validator
 from apps.orders.services import OrderItemRow
@@ -76,7 +77,8 @@ class OrderTransitionInputSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=OrderStatus.choices)
 
 
-class PaymentOutputSerializer(serializers.ModelSerializer):
+class PaymentOutputSerializer(PiiMaskingSerializerMixin, serializers.ModelSerializer):
+    pii_fields = {"card_fingerprint": "card", "ip_address": "ip"}
     merchant = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     customer_id = serializers.CharField(source="customer.external_id")
     order = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
