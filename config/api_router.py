@@ -13,8 +13,12 @@ urlpatterns = [
     path("", include("apps.recommendations.api.urls")),
     path("", include("apps.chat.api.urls")),
     path("", include("apps.segments.api.urls")),
+    path("", include("apps.abuse.api.urls")),
     path("", include("apps.analytics.api.urls")),
     path("", include("apps.search.api.urls")),
     path("", include("apps.alerts.api.urls")),
     path("", include("apps.experiments.api.urls")),
+    path("", include("apps.pricing.api.urls")),
+    path("", include("apps.bots.api.urls")),
+    path("", include("apps.risk.api.urls")),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.test import Client
 from rest_framework.test import APIClient
 
 from apps.accounts.models import ApiToken, User
@@ -88,3 +89,16 @@ def api_a(staff_a):
 @pytest.fixture
 def api_b(staff_b):
     return _client_for(staff_b)
+
+
+@pytest.fixture
+def login():
+    """login(user) -> a Django test Client with a session for `user` (None: anonymous)."""
+
+    def make(user) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make

@@ -32,6 +32,7 @@ from apps.analytics.models import (
     RollupRun,
 )
 from apps.analytics.segmentation import NO_SEGMENT, segment_memberships
+from apps.bots.selectors import exclude_bot_sessions
 from apps.events.models import Event
 from apps.merchants.models import Merchant
 from apps.orders.models import Order, OrderItem, OrderStatus
@@ -102,7 +103,7 @@ def _items_frame(merchant_id: int, start: datetime, end: datetime) -> pd.DataFra
 
 def _events_frame(merchant_id: int, start: datetime, end: datetime) -> pd.DataFrame:
     rows = (
-        Event.objects.filter(merchant_id=merchant_id, timestamp__gte=start, timestamp__lt=end)
+        exclude_bot_sessions(Event.objects.filter(merchant_id=merchant_id, timestamp__gte=start, timestamp__lt=end))
         .order_by()
         .annotate(device=KeyTextTransform("device", "properties"))
         .values_list(

@@ -33,6 +33,8 @@ THIRD_PARTY_APPS = [
     "drf_spectacular",
     "django_celery_beat",
     "channels",
+    "csp",
+    "axes",
 ]
 LOCAL_APPS = [
     "apps.core",
@@ -55,10 +57,17 @@ LOCAL_APPS = [
     "apps.experiments",
     "apps.segments",
     "apps.alerts",
+    "apps.abuse",
+    "apps.risk",
+    "apps.bots",
+    "apps.pricing",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
+    # First, so every later middleware's and view's log lines carry the request id, and every answer is counted.
+    "apps.core.observability.RequestIdMiddleware",
+    "apps.core.observability_metrics.HttpMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -67,6 +76,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Security (docs/security.md): Content-Security-Policy and Permissions-Policy headers; NUL input refused.
+    "csp.middleware.CSPMiddleware",
+    "apps.core.security_headers.PermissionsPolicyMiddleware",
+    "apps.core.security_input.RefuseNulInputMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -93,6 +108,12 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=0))
+# A persistent connection is tested before reuse, so one the database dropped (restart, failover)
+# is replaced instead of failing the next request (docs/operations.md, "Faults").
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # A database host that vanishes without refusing (no RST) fails a connect in seconds, not minutes.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=5))
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL lets the dev server read while a seed or import writes.
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
@@ -110,6 +131,11 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "login"
+# django-axes first: it refuses a locked-out sign-in before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "apps.accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -269,6 +295,8 @@ SPECTACULAR_SETTINGS = {
         "ReviewCaseStatusEnum": "apps.fraud.models.ReviewCase.Status",
         "WebhookDeliveryStatusEnum": "apps.fraud.models.WebhookDelivery.Status",
         "OrderStatusEnum": "apps.orders.models.OrderStatus",
+        # "source" of alert recommendations and scalping flags: who decided, the trained model or the rules.
+        "ModelOrRulesSourceEnum": [("model", "model"), ("rules", "rules")],
     },
 }
 
@@ -278,14 +306,26 @@ LOG_JSON = env.bool("LOG_JSON", default=not DEBUG)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # request_id: the HTTP request's, Celery task's or websocket frame's id (apps.core.observability).
+    # pii: shoppers' emails, IP addresses and card fingerprints never reach a log in full (docs/security.md).
+    "filters": {
+        "request_id": {"()": "apps.core.observability.RequestIdLogFilter"},
+        "pii": {"()": "apps.core.security_pii.PiiLogFilter"},
+    },
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
         },
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json" if LOG_JSON else "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_JSON else "plain",
+            "filters": ["request_id", "pii"],
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
@@ -293,3 +333,44 @@ LOGGING = {
 SHOPSIGNAL = {
     "EVENTS_BATCH_MAX": 1000,
 }
+
+# --- Security (docs/security.md): Content-Security-Policy (django-csp 4), sign-in lockout
+# (django-axes), the API-token lookup cache, PII masking by role.
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        # Our static JS and plotly.js (served from static, never a CDN); an inline <script> needs
+        # the request's nonce: <script nonce="{{ request.csp_nonce }}">.
+        "script-src": [SELF, NONCE],
+        # plotly.js writes <style> elements and style attributes while drawing.
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],  # fetch and same-origin websockets (chat, notifications)
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)  # hours
+# A username is locked only from the address that failed: an attacker cannot lock staff out everywhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no start-up banner in every management command's output; lockouts are still logged
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The client's address: REMOTE_ADDR, unless TRUSTED_PROXY_COUNT proxies sit in front (then X-Forwarded-For,
+# which a client could otherwise forge to dodge its lockout).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+API_TOKEN_CACHE_SECONDS = env.float("API_TOKEN_CACHE_SECONDS", default=30.0)

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
 from django.utils import timezone
 
 from apps.accounts.models import User
@@ -49,15 +48,3 @@ def shopper_a(merchant_a):
 def shopper_b(merchant_b):
     return make_shopper("bob", "C-BOB", merchant_b)
 
-
-@pytest.fixture
-def login():
-    """login(user) -> a Django test Client signed in as `user` (None: anonymous)."""
-
-    def make(user) -> Client:
-        client = Client()
-        if user is not None:
-            client.force_login(user)
-        return client
-
-    return make

@@ -92,6 +92,13 @@ def _training_run(merchant: Merchant):
     return TrainingRun.objects.create(name="fraud", status=TrainingRun.Status.SUCCEEDED)
 
 
+def _canary(merchant: Merchant):
+    from apps.mlops.canary import canary_set
+
+    _production_model(merchant)
+    return canary_set(name="fraud", version=_model_version(merchant), share=10)
+
+
 # Platform-only routes (the model registry): refused (403) to merchant staff whatever the
 # object, so they are checked by role instead of by tenancy. `make` ignores the merchant.
 PLATFORM_LIST_ROUTES: dict[str, RouteCase] = {
@@ -100,12 +107,16 @@ PLATFORM_LIST_ROUTES: dict[str, RouteCase] = {
     "trainingrun-list": RouteCase(_training_run, "pk", merchant_owned=False),
     "driftreport-list": RouteCase(_drift_report, "pk", merchant_owned=False),
     "driftreport-check": RouteCase(_production_model, "pk", merchant_owned=False, method="post", body={"name": "fraud"}),
+    "canary-list": RouteCase(_canary, "name", merchant_owned=False),
 }
 PLATFORM_DETAIL_ROUTES: dict[str, RouteCase] = {
     "modelversion-detail": RouteCase(_model_version, "pk", merchant_owned=False),
     "modelversion-promote": RouteCase(_model_version, "pk", merchant_owned=False, method="post"),
     "trainingrun-detail": RouteCase(_training_run, "pk", merchant_owned=False),
     "driftreport-detail": RouteCase(_drift_report, "pk", merchant_owned=False),
+    "canary-detail": RouteCase(_canary, "name", merchant_owned=False),
+    "canary-stop": RouteCase(_canary, "name", merchant_owned=False, method="post"),
+    "canary-promote": RouteCase(_canary, "name", merchant_owned=False, method="post"),
 }
 
 
@@ -141,6 +152,8 @@ DETAIL_ROUTES |= {
     "fraud-webhook-endpoint-detail": WEBHOOK_ENDPOINT,
     "fraud-webhook-delivery-detail": WEBHOOK_DELIVERY,
     "fraud-webhook-delivery-redeliver": RouteCase(_dead_delivery, "pk", method="post"),
+    # The chat widget's allowed origins, addressed by merchant slug (PUT is tested in tests/chat/test_origins.py).
+    "chat-widget-settings": RouteCase(lambda m: m, "slug"),
 }
 # Working review cases is for analysts and admins: merchant staff read their cases (above) but get
 # 403 on these; that another merchant's case is a 404 is tested in tests/fraud/test_cases_api.py.
@@ -218,6 +231,25 @@ DETAIL_ROUTES |= {
     "customer-segment": RouteCase(lambda m: segment_for(m, _customer(m)).memberships.get().customer, "external_id"),
 }
 ACTION_ROUTES |= {"segmentation-train": ActionCase(lambda m: {})}
+
+
+# Risk scores: customer rows of a shop; seller rows (platform staff only) in tests/risk/test_api.py.
+def _risk_score(merchant: Merchant):
+    from django.utils import timezone
+
+    from apps.risk.models import RiskScore
+
+    return RiskScore.objects.create(
+        merchant=merchant, subject="customer", customer=_customer(merchant), score=0.8, band="high", computed_at=timezone.now()
+    )
+
+
+LIST_ROUTES |= {"risk-score-list": RouteCase(_risk_score, "pk")}
+DETAIL_ROUTES |= {
+    "risk-score-detail": RouteCase(_risk_score, "pk"),
+    "customer-risk": RouteCase(lambda m: _risk_score(m).customer, "external_id"),
+}
+ACTION_ROUTES |= {"risk-score-refresh": ActionCase(lambda m: {"merchant": m.slug}, "merchant")}
 
 # The field a list row shows for RouteCase.key (rows show external ids, not database ids).
 ROW_FIELD = {"external_id": ("external_id", "event_id"), "pk": ("id",), "slug": ("slug", "merchant")}
@@ -319,6 +351,58 @@ DETAIL_ROUTES |= {
     "product-tags-suggest-for-product": RouteCase(PRODUCT.make, "external_id", method="post"),
 }
 ACTION_ROUTES |= {"product-tags-suggest": ActionCase(lambda m: {"title": "Personalised Mug", "description": "Ceramic."})}
+
+
+# Bot sessions: a merchant's flagged sessions by id; the score action judges a stored session of the
+# merchant its body names (the body builder stores that session's events).
+def _bot_session(merchant: Merchant):
+    from tests.bots.builders import bot_session_for
+
+    return bot_session_for(merchant)
+
+
+def _bot_score_body(merchant: Merchant) -> dict:
+    from tests.bots.builders import scorable_session
+
+    return {"merchant": merchant.slug, "session_id": scorable_session(merchant)}
+
+
+LIST_ROUTES |= {"bot-session-list": RouteCase(_bot_session, "pk")}
+DETAIL_ROUTES |= {"bot-session-detail": RouteCase(_bot_session, "pk")}
+ACTION_ROUTES |= {"bot-session-score": ActionCase(_bot_score_body, "merchant")}
+
+
+# Abuse: scalping flags and rings by id (a merchant sees those about its own shop); re-running
+# detection over every merchant is for the fraud team.
+def _scalping_flag(merchant: Merchant):
+    from tests.abuse.builders import make_scalping_flag
+
+    return make_scalping_flag(merchant)
+
+
+def _ring(merchant: Merchant):
+    from tests.abuse.builders import make_ring
+
+    return make_ring(merchant, _customer(merchant))
+
+
+LIST_ROUTES |= {"abuse-scalping-flag-list": RouteCase(_scalping_flag, "pk"), "abuse-ring-list": RouteCase(_ring, "pk")}
+DETAIL_ROUTES |= {"abuse-scalping-flag-detail": RouteCase(_scalping_flag, "pk"), "abuse-ring-detail": RouteCase(_ring, "pk")}
+PLATFORM_LIST_ROUTES |= {
+    "abuse-detect": RouteCase(lambda m: m, "pk", merchant_owned=False, method="post", body={"kinds": ["rings"]}),
+}
+
+
+# Pricing: a product's fair price range (computed on read; without a model, the category quartiles)
+# and the listings priced outside theirs (rows name the product by external id).
+def _price_outlier(merchant: Merchant):
+    from tests.pricing.builders import outlier_product
+
+    return outlier_product(merchant)
+
+
+DETAIL_ROUTES |= {"product-fair-price": PRODUCT}
+LIST_ROUTES |= {"pricing-outlier-list": RouteCase(_price_outlier, "external_id")}
 
 
 def api_route_names() -> set[str]:

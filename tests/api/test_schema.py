@@ -15,6 +15,7 @@ from schemathesis.checks import not_a_server_error
 from apps.accounts.models import ApiToken
 from config.wsgi import application
 from tests import factories
+from tests.bots.builders import bot_session_for
 
 
 def test_schema_generates_without_warnings(tmp_path):
@@ -59,6 +60,7 @@ def seeded(merchant_a, merchant_b, staff_a) -> Seeded:
         "model-versions": {},
         "training-runs": {},
         "drift-reports": {},
+        "canaries": {},
         "fraud": {"slug": merchant_a.slug, "merchant": "MA"},
         # Staff read shoppers' alerts (customer_id narrows) and may not change them (403).
         "alerts": {"customer_id": order.customer.external_id},
@@ -66,6 +68,14 @@ def seeded(merchant_a, merchant_b, staff_a) -> Seeded:
         # Chat: A's storefront (slug) and a customer of A for the shopper token.
         "chat": {"merchant": merchant_a.slug, "customer_id": order.customer.external_id},
         "segmentation": {},
+        # Abuse findings of A's shop (the merchant filter takes a slug); detection is for the fraud team (403).
+        "abuse": {"merchant": merchant_a.slug},
+        # Price outliers of A's shop (the merchant filter takes a slug).
+        "pricing": {"merchant": merchant_a.slug},
+        # A's flagged session (paths name it by id); scoring names A's storefront and its events' session.
+        "bot-sessions": {"id": str(bot_session_for(merchant_a).pk), "merchant": merchant_a.slug, "session_id": "s1"},
+        # Risk scores of A's shop (the merchant filter and refresh body take a slug).
+        "risk-scores": {"merchant": merchant_a.slug},
         # Analytics dashboards: GETs whose filters are query parameters only.
         "analytics": {},
         # A's running experiment (paths name it by key; the assignment body names the storefront).

@@ -8,7 +8,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from apps.catalog.models import Product
@@ -75,15 +74,3 @@ def shop_a(merchant_a) -> Shop:
 def shop_b(merchant_b) -> Shop:
     return make_shop(merchant_b, name="Bravo", number="ORD-2002")
 
-
-@pytest.fixture
-def login():
-    """login(user) -> a Django test Client with a session for `user` (None: anonymous)."""
-
-    def make(user) -> Client:
-        client = Client()
-        if user is not None:
-            client.force_login(user)
-        return client
-
-    return make

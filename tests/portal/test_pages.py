@@ -24,12 +24,14 @@ def _nav_labels(response) -> list[str]:
 
 def test_navigation_follows_the_roles_each_page_allows(login, staff_a, analyst, agent):
     fraud_settings = ["Risk settings", "Webhooks"]
+    risk_pages = ["Risk", "Scalping", "Collusion rings", "Bot sessions"]
     assert _nav_labels(login(staff_a).get("/")) == [
-        "Dashboard", "Analytics", "Catalog", "Search", "Orders", "Customers", "Segments", "Reviews", "Review insights",
-        *fraud_settings, "Recommendations", "Experiments", "Chat overview",
+        "Dashboard", "Analytics", "Catalog", "Price outliers", "Search", "Orders", "Customers", "Segments", "Reviews",
+        "Review insights", *risk_pages, *fraud_settings, "Recommendations", "Experiments", "Chat overview",
     ]
     assert _nav_labels(login(analyst).get("/")) == [
-        "Dashboard", "Analytics", "Orders", "Segments", "Fraud queue", *fraud_settings, "Experiments", "Models", "Monitoring",
+        "Dashboard", "Analytics", "Orders", "Segments", "Fraud queue", *risk_pages, *fraud_settings, "Experiments", "Models",
+        "Monitoring",
     ]
     assert _nav_labels(login(agent).get("/")) == [
         "Dashboard", "Analytics", "Orders", "Customers", "Segments", *fraud_settings, "Experiments",

@@ -22,8 +22,9 @@ from tests.portal.conftest import Shop
 
 # Not portal pages: the admin, the API and its docs, sign-in/out, the load balancer's probe.
 # shop/ is the public demo storefront carrying the chat widget (tests/chat/test_views.py checks it).
-# /metrics is Prometheus text guarded by METRICS_TOKEN (tests/fraud/test_metrics.py), not a portal page.
-NON_PORTAL_PREFIXES = ("admin/", "api/", "accounts/", "health", "metrics", "shop/")
+# /metrics is Prometheus text guarded by METRICS_TOKEN (tests/fraud/test_metrics.py), not a portal page;
+# /health and /ready are probes (tests/core/test_health.py).
+NON_PORTAL_PREFIXES = ("admin/", "api/", "accounts/", "health", "ready", "metrics", "shop/")
 # /alerts/ is the shopper's own alerts page: customers only, staff refused; no merchant rows, no ids
 # in the URL (tests/alerts/test_page.py checks who may open it and that it shows only one's own).
 NON_PORTAL_PREFIXES += ("alerts/",)
@@ -50,6 +51,7 @@ ROUTES: dict[str, Route] = {
     "customers:customer-list": Route(marker=lambda s: s.customer.external_id, csv_filter=lambda s: {"q": s.customer.external_id}),
     "customers:customer-detail": Route(marker=lambda s: s.order.number, kwargs=lambda s: {"external_id": s.customer.external_id}),
     "reviews:review-list": Route(marker=lambda s: s.review.title, csv_filter=_merchant_filter),
+    "reviews:review-detail": Route(marker=lambda s: escape(s.review.title), kwargs=lambda s: {"pk": s.review.pk}),
     # The "try it" picker lists the shop's recently active customers.
     "recommendations:home": Route(marker=lambda s: s.customer.external_id),
     "reviews:merchant-insights": Route(marker=lambda s: escape(s.product.title)),
@@ -66,6 +68,9 @@ ROUTES: dict[str, Route] = {
     "chat:faq-list": Route(marker=lambda s: escape(s.merchant.name)),
     "chat:faq-new": Route(marker=lambda s: escape(s.merchant.name)),
     "chat:faq-edit": Route(marker=lambda s: escape(s.merchant.name), kwargs=lambda s: {"pk": _faq_entry(s).pk}),
+    # Chat widget origins: merchant staff list and edit their merchants' (origins tested in tests/chat/test_origins.py).
+    "chat:widget-list": Route(marker=lambda s: escape(s.merchant.name)),
+    "chat:widget-edit": Route(marker=lambda s: escape(s.merchant.name), kwargs=lambda s: {"slug": s.merchant.slug}),
 }
 
 
@@ -122,11 +127,55 @@ ROUTES |= {
     "search:insights": Route(marker=lambda s: escape(s.merchant.name)),
 }
 
+# Risk: the page names the shops whose customers it ranks (platform staff: the merchant filter);
+# its rows, CSV and sellers' rows (platform staff only): tests/risk/test_pages.py.
+ROUTES |= {"risk:list": Route(marker=lambda s: escape(s.merchant.name))}
+
+
+def _bot_session_kwargs(shop: Shop) -> dict:
+    """The shop's flagged session `bot-<merchant slug>` (made on first use)."""
+    from apps.bots.models import BotSession
+    from tests.bots.builders import bot_session_for
+
+    session_id = f"bot-{shop.merchant.slug}"
+    session = BotSession.objects.filter(merchant=shop.merchant, session_id=session_id).first()
+    return {"pk": (session or bot_session_for(shop.merchant, session_id=session_id)).pk}
+
+
+# Bot sessions: the list names the merchants it covers (a Shop has no flagged session); a session's
+# page shows its id. Rows, charts and CSV: tests/bots/test_pages.py.
+ROUTES |= {
+    "bots:list": Route(marker=lambda s: escape(s.merchant.name)),
+    "bots:detail": Route(marker=lambda s: f"bot-{s.merchant.slug}", kwargs=_bot_session_kwargs),
+}
+
 
 def _faq_entry(shop: Shop):
     from apps.chat.models import FaqEntry
 
     return FaqEntry.objects.create(merchant=shop.merchant, question="Do you gift wrap?", answer="Yes, for 3.00.")
+
+
+def _ring_kwargs(shop: Shop) -> dict:
+    """A stored ring of the shop's customer at the shop (made on first use)."""
+    from apps.abuse.models import Ring
+    from tests.abuse.builders import make_ring
+
+    ring = Ring.objects.filter(merchant=shop.merchant).first() or make_ring(shop.merchant, shop.customer)
+    return {"pk": ring.pk}
+
+
+# Abuse: the lists name the shops they cover (platform staff pick among all); a ring's page lists its
+# buyers. Rows, CSV and the graph: tests/abuse/test_pages.py.
+ROUTES |= {
+    "abuse:scalping-list": Route(marker=lambda s: escape(s.merchant.name)),
+    "abuse:ring-list": Route(marker=lambda s: escape(s.merchant.name)),
+    "abuse:ring-detail": Route(marker=lambda s: s.customer.external_id, kwargs=_ring_kwargs),
+}
+
+# Pricing: the outliers page sums up each shop in scope (a Shop's one product is no outlier); rows,
+# filters and CSV: tests/pricing/test_pages.py.
+ROUTES |= {"pricing:outliers": Route(marker=lambda s: escape(s.merchant.name))}
 
 
 @dataclass(frozen=True)
@@ -151,6 +200,9 @@ PLATFORM_ROUTES: dict[str, PlatformRoute] = {
     "mlops:model-list": PlatformRoute(),
     "mlops:model-train": PlatformRoute(kwargs=lambda: {"name": "fraud"}, method="post"),
     "mlops:model-rollback": PlatformRoute(kwargs=lambda: {"name": "fraud"}, method="post"),
+    "mlops:model-canary": PlatformRoute(kwargs=lambda: {"name": "fraud"}, method="post"),
+    "mlops:model-canary-stop": PlatformRoute(kwargs=lambda: {"name": "fraud"}, method="post"),
+    "mlops:model-canary-promote": PlatformRoute(kwargs=lambda: {"name": "fraud"}, method="post"),
     "mlops:version-promote": PlatformRoute(kwargs=_model_version_kwargs, method="post"),
     "mlops:monitoring": PlatformRoute(),
     "mlops:monitoring-check": PlatformRoute(kwargs=_production_model_kwargs, method="post"),
@@ -161,7 +213,11 @@ PLATFORM_ROUTES: dict[str, PlatformRoute] = {
     "fraud:rule-edit": PlatformRoute(kwargs=lambda: {"name": Rule.objects.create(name="PORTAL", condition="amount > 1").name}),
     "fraud:lists": PlatformRoute(),
     "chat:inbox": PlatformRoute(),
+    "risk:seller-detail": PlatformRoute(kwargs=lambda: {"slug": factories.MerchantFactory().slug}),
 }
+
+# Re-running abuse detection (a POST that redirects back to the list) is for the fraud team.
+PLATFORM_ROUTES |= {"abuse:detect": PlatformRoute(method="post")}
 
 
 def _walk(patterns, prefix: str = "", namespace: str = ""):
