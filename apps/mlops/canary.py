@@ -88,10 +88,25 @@ def active_canaries() -> dict[str, ActiveCanary]:
     return canaries
 
 
+def canary_arm(name: str, key: object) -> int | None:
+    """The canary version id that answers request `key` of model `name`, or None for production.
+
+    Callers that cache answers put it in their cache key, so an answer cached before a canary
+    started, changed share or stopped is not served after it.
+    """
+    canary = active_canaries().get(name)
+    if canary is not None and key not in (None, "") and in_canary(name=name, key=str(key), share=canary.share):
+        return canary.version_id
+    return None
+
+
 def canary_forget() -> None:
-    """Read the canary settings again on the next request (after a change here, in tests)."""
+    """Read the canary settings and load its version again on the next request (after a change here, in tests)."""
     _settings.update(checked=float("-inf"), canaries={})
     _version_ids.clear()
+    with _lock:
+        _loaded.clear()
+        _adapted.clear()
 
 
 def _production_default(name: str) -> Callable[[], Any]:
@@ -134,9 +149,9 @@ def model_for(
     canary's (version, model) into the same shape; returning None or raising means the canary
     cannot serve, and production answers. Both the load and the adaptation are cached per version.
     """
-    canary = active_canaries().get(name)
-    if canary is not None and key not in (None, "") and in_canary(name=name, key=str(key), share=canary.share):
-        served = _staging(canary.version_id, adapt or _identity)
+    version_id = canary_arm(name, key)
+    if version_id is not None:
+        served = _staging(version_id, adapt or _identity)
         if served is not None:
             return served
     return (production or _production_default(name))()

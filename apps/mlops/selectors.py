@@ -28,8 +28,10 @@ def production_model(*, name: str) -> tuple[ModelVersion, Any] | None:
     version = production_version(name=name)
     if version is None:
         return None
+    # Keyed by checksum too: a restored database (or a test database) can reuse a version's id.
+    identity = (version.pk, version.checksum)
     cached = _cache.get(name)
-    if cached and cached[0] == version.pk:
+    if cached and cached[0] == identity:
         return version, cached[1]
     with _lock:
         try:
@@ -37,7 +39,7 @@ def production_model(*, name: str) -> tuple[ModelVersion, Any] | None:
         except Exception:  # missing file, checksum mismatch, unpickling error: degrade, don't 500
             logger.exception("could not load %s", version)
             return None
-        _cache[name] = (version.pk, obj)
+        _cache[name] = (identity, obj)
     return version, obj
 
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 from apps.catalog.models import Product
 from apps.customers.models import Customer
 from apps.events.models import Event
-from apps.mlops.canary import canary_observe, model_for
+from apps.mlops.canary import canary_arm, canary_observe, model_for
 from apps.mlops.selectors import production_model
 from apps.recommendations import integrations, live
 from apps.recommendations.access import CustomerRef
@@ -207,7 +207,8 @@ def user_recommendations(
     experiment exposure, so staff looking at a shopper never count as that shopper being served.
     """
     started = time.perf_counter()
-    key = f"recs:u:{customer.pk}:{scope.key}:{limit}:{session_id}:{int(include_purchased)}"
+    arm = canary_arm(MODEL_NAME, customer.external_id)  # a canary change must not serve answers cached before it
+    key = f"recs:u:{customer.pk}:{scope.key}:{limit}:{session_id}:{int(include_purchased)}:{arm}"
     generation, cached = live.generation_and(customer.pk, key)
     if cached is not None and not preview and cached["generation"] == generation:
         return {**cached["payload"], "cached": True}

@@ -289,7 +289,7 @@ class BotDetector:
             raise RuntimeError("fit the detector first")
         rows = judged(features, min_events=self.min_events)
         if rows.empty:
-            return pd.DataFrame({"score": [], "flagged": [], "reasons": []}, index=rows.index)
+            return _no_verdicts(rows.index)
         matrix = _transform(rows)
         scores = -self.forest.score_samples(_bot_side(matrix, self.medians))
         above = scores > self.threshold
@@ -327,6 +327,8 @@ def rule_flags(features: pd.DataFrame, rules: BotRules | None = None) -> pd.Data
     shows (fast, regular, no dwell on most pages, blind cart additions): graded evidence, not a probability."""
     rules = rules or BotRules()
     rows = judged(features, min_events=rules.min_events)
+    if rows.empty:
+        return _no_verdicts(rows.index)
     fast = rows["events_per_minute"] > rules.max_events_per_minute
     regular = rows["interval_cv"] < rules.max_interval_cv
     hasty = rows["no_dwell_share"] > 0.5
@@ -358,3 +360,10 @@ def rate_rule(features: pd.DataFrame, *, max_events_per_minute: float = 20.0, mi
     """The naive baseline the benchmark compares with: flag every judged session faster than N events/minute."""
     rows = judged(features, min_events=min_events)
     return rows["events_per_minute"] > max_events_per_minute
+
+
+def _no_verdicts(index: pd.Index) -> pd.DataFrame:
+    """The verdict frame of no judged session, typed like a full one: `~frame["flagged"]` must work."""
+    return pd.DataFrame(
+        {"score": pd.Series(dtype=float), "flagged": pd.Series(dtype=bool), "reasons": pd.Series(dtype=object)}, index=index
+    )

@@ -92,6 +92,15 @@ def test_empty_frame_gives_empty_features():
     assert session_features(empty).empty
 
 
+def test_no_judged_session_gives_typed_empty_verdicts(detector_and_scores):
+    """Only short sessions (a quiet hour, a small shop): callers negate `flagged`, so it stays boolean."""
+    detector, _ = detector_and_scores
+    short = session_features(_events("s-short", [("view", 1, 0.0), ("view", 2, 30.0)]))
+    for verdicts in (detector.score(short), rule_flags(short)):
+        assert verdicts.empty and verdicts["flagged"].dtype == bool
+        assert (~verdicts["flagged"]).empty
+
+
 @pytest.fixture(scope="module")
 def detector_and_scores():
     training = session_features(human_sessions(400))
