@@ -20,12 +20,14 @@ def demo_owner_merchants() -> list[Merchant]:
 
 
 def demo_shopper_customer(*, username: str) -> Customer | None:
-    """The customer the shopper login sees as itself: the one already linked, else the busiest unlinked buyer."""
+    """The customer the shopper login sees as itself: the one already linked, else the busiest unlinked buyer
+    that no detector suspects (the busiest buyers of the demo include its planted collusion ring)."""
     linked = Customer.objects.filter(user__username=username).first()
     if linked is not None:
         return linked
     return (
         Customer.objects.filter(user__isnull=True)
+        .exclude(risk_scores__band__in=["high", "medium"])
         .annotate(order_count=Count("orders"))
         .order_by("-order_count", "id")
         .first()

@@ -70,3 +70,19 @@ def test_needs_seeded_merchants(db):
     with pytest.raises(CommandError, match="seed_demo"):
         call_command("demo_users", "--force")
     assert not User.objects.exists()
+
+
+@override_settings(DEBUG=True)
+def test_the_shopper_login_is_not_a_suspected_customer(demo_world):
+    from django.utils import timezone
+
+    from apps.risk.models import RiskScore
+
+    mugs, _, busy = demo_world
+    ringleader = factories.CustomerFactory()
+    factories.OrderFactory.create_batch(5, merchant=mugs, customer=ringleader)
+    RiskScore.objects.create(
+        merchant=mugs, subject="customer", customer=ringleader, score=0.8, band="high", computed_at=timezone.now()
+    )
+    call_command("demo_users")
+    assert Customer.objects.get(user__username="shopper") == busy
