@@ -82,6 +82,9 @@ class ShopperChatConsumer(AsyncJsonWebsocketConsumer):
         messages = [selectors.shopper_message_payload(m) for m in selectors.transcript(conversation.pk, after=after)]
         hello = {"type": "hello", "conversation": conversation.pk, "status": conversation.status, "visitor": visitor,
                  "signed_in": self.identity.signed_in, "messages": messages, "rated": conversation.csat is not None}
+        # Kept as long as the socket: the bot's turns check it with a compare-and-swap instead of
+        # reading the conversation again (services.shopper_message_handle).
+        self.conversation = conversation
         return hello, conversation.pk
 
     async def _join(self, conversation_id: int) -> None:
@@ -121,8 +124,10 @@ class ShopperChatConsumer(AsyncJsonWebsocketConsumer):
     def _handle(self, text, client_id):
         if not ip_allow(self.ip):
             raise services.ChatRefused("rate_limited", "Too many messages from your network; please wait a minute.")
-        return services.shopper_message_handle(identity=self.identity, conversation_id=self.conversation_id,
-                                               text=text, client_id=client_id)
+        turn = services.shopper_message_handle(identity=self.identity, conversation_id=self.conversation_id,
+                                               text=text, client_id=client_id, conversation=self.conversation)
+        self.conversation = turn.conversation
+        return turn
 
     async def _message(self, content: dict) -> None:
         client_id = str(content.get("client_id") or "")[:64]
@@ -145,8 +150,12 @@ class ShopperChatConsumer(AsyncJsonWebsocketConsumer):
             return
         with_agents = turn.conversation.status != Conversation.Status.BOT
         payloads = [_message_event(message)["payload"] for message in [turn.shopper_message, *turn.replies]]
-        await broadcast(self.channel_layer, conversation_id=turn.conversation.pk, event=batch_event(payloads),
-                        inbox=with_agents)
+        # This socket first, straight away; the shopper's other tabs (and the agents) through the
+        # channel layer, whose copy this socket skips (`origin`).
+        for payload in payloads:
+            await self.chat_event({"payload": payload})
+        await broadcast(self.channel_layer, conversation_id=turn.conversation.pk,
+                        event=batch_event(payloads, origin=self.channel_name), inbox=with_agents)
         if turn.handed_off:
             await self._announce_handoff(turn.conversation.pk)
 
@@ -162,8 +171,8 @@ class ShopperChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def _handoff(self) -> None:
         try:
-            await database_sync_to_async(services.handoff_request)(identity=self.identity,
-                                                                   conversation_id=self.conversation_id)
+            self.conversation = await database_sync_to_async(services.handoff_request)(
+                identity=self.identity, conversation_id=self.conversation_id)
         except services.ChatRefused as refused:
             await self._refuse(refused.code, str(refused))
             return
@@ -182,6 +191,8 @@ class ShopperChatConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "error", "code": code, "detail": detail, "client_id": client_id})
 
     async def chat_batch(self, event):
+        if event.get("origin") == self.channel_name:
+            return  # this socket's own turn, already sent by _message
         for payload in event["payloads"]:
             await self.chat_event({"payload": payload})
 

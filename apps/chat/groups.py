@@ -22,10 +22,14 @@ async def broadcast(layer, *, conversation_id: int, event: dict, inbox: bool) ->
         await layer.group_send(INBOX_GROUP, event)
 
 
-def batch_event(payloads: list[dict]) -> dict:
+def batch_event(payloads: list[dict], *, origin: str = "") -> dict:
     """Several events in one channel-layer message: a turn's shopper message and reply cost one
-    group_send (one Redis round trip) per group instead of one each."""
-    return {"type": "chat.batch", "payloads": payloads}
+    group_send (one Redis round trip) per group instead of one each. `origin` is the channel of
+    the socket that already sent them itself (its consumer skips this copy)."""
+    event = {"type": "chat.batch", "payloads": payloads}
+    if origin:
+        event["origin"] = origin
+    return event
 
 
 def broadcast_sync(*, conversation_id: int, event: dict, inbox: bool) -> None:

@@ -2,15 +2,15 @@
 
 Each function is synchronous and runs in a worker thread (consumers call it through
 database_sync_to_async). A shopper's message is committed with its intent, confidence and
-entities before the bot's reply is stored or sent, so a worker dying mid-answer loses no message.
+entities, in the same transaction as the bot's reply, before anything is sent: a worker dying
+mid-answer has echoed nothing, so the widget still holds the message and resends it.
 """
 from __future__ import annotations
 
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.chat.identity import ShopperIdentity
@@ -74,8 +74,22 @@ class TurnResult:
     handed_off: bool = False
 
 
-def shopper_message_handle(*, identity: ShopperIdentity, conversation_id: int, text: str, client_id: str = "") -> TurnResult:
+class _Stale(Exception):
+    """The conversation changed since the caller read it (another tab's turn, a handoff, a close)."""
+
+
+STALE_RETRIES = 3
+
+
+def shopper_message_handle(*, identity: ShopperIdentity, conversation_id: int, text: str, client_id: str = "",
+                           conversation: Conversation | None = None) -> TurnResult:
     """Store the shopper's message, then let the bot answer unless a human has the conversation.
+
+    `conversation` is the caller's copy of the conversation (the websocket consumer keeps the
+    one it loaded for this shopper and the one each turn returns): a bot turn then reads
+    nothing. It is trusted only as far as a compare-and-swap goes: the turn's UPDATE matches the
+    row only while it is still with the bot and unchanged since that copy (same
+    `last_message_at`); otherwise the conversation is read again and the turn redone.
 
     A resend with a client id already stored (the widget retrying after a reconnect) returns
     the stored message and the replies that followed it, without storing or answering again.
@@ -83,61 +97,72 @@ def shopper_message_handle(*, identity: ShopperIdentity, conversation_id: int, t
     """
     text = text_clean(text)
     client_id = (client_id or "")[:64]
-    conversation = conversation_owned(identity, conversation_id)
-    if conversation is None:
-        raise ChatRefused("not_found", "This conversation is not yours.")
-    if conversation.status == Conversation.Status.CLOSED:
-        conversation = conversation_for(identity)
+    copy_usable = (conversation is not None and conversation.pk == conversation_id
+                   and conversation.status == Conversation.Status.BOT)
+    for _ in range(STALE_RETRIES):
+        if not copy_usable:
+            conversation = conversation_owned(identity, conversation_id)
+            if conversation is None:
+                raise ChatRefused("not_found", "This conversation is not yours.")
+            if conversation.status == Conversation.Status.CLOSED:
+                conversation = conversation_for(identity)
+        try:
+            return _turn(identity, conversation, text, client_id)
+        except _Stale:
+            copy_usable = False
+    raise ChatRefused("busy", "The conversation changed while answering; please send your message again.")
 
+
+def _turn(identity: ShopperIdentity, conversation: Conversation, text: str, client_id: str) -> TurnResult:
     bot_answers = conversation.status == Conversation.Status.BOT
     understanding = understand(text, merchant_id=identity.merchant_id) if bot_answers else None
-    # The answer is worked out first (reads only, nothing sent), so the shopper's message is stored
-    # once, complete with `understood`, instead of being updated after the reply.
+    # The answer is worked out first (reads only, nothing sent), so both messages are written in
+    # one INSERT, the shopper's complete with `understood`.
     reply, next_state = (
         respond(DialogueState.from_dict(conversation.state), understanding, StorefrontKnowledge(identity))
         if bot_answers else (None, None)
     )
     now = timezone.now()
+    shopper = Message(
+        conversation=conversation, sender=Message.Sender.SHOPPER, text=text, client_id=client_id,
+        intent=(understanding.intent or "unknown") if understanding else "",
+        confidence=round(understanding.prediction.confidence, 4) if understanding else None,
+        entities=understanding.entities.as_dict() if understanding else {},
+        understood=reply.understood if reply else None,
+        created_at=now,
+    )
+    rows = [shopper]
+    changes: dict = {"last_message_at": now, "updated_at": now}
+    if bot_answers:
+        rows.append(Message(conversation=conversation, sender=Message.Sender.BOT, text=reply.text,
+                            quick_replies=reply.quick_replies, created_at=now))
+        changes["state"] = next_state.as_dict()
+        if understanding.intent:
+            changes["last_intent"] = understanding.intent
+        if reply.handoff_reason:
+            changes.update(status=Conversation.Status.WAITING, handoff_reason=reply.handoff_reason, handoff_at=now)
     try:
-        # One autocommitted INSERT: the message is durable before the answer is stored or sent.
-        # A resend (same client id) hits the unique constraint: no lookup before every message.
-        # Inside a caller's transaction a savepoint keeps that error from aborting it.
-        with transaction.atomic() if connection.in_atomic_block else nullcontext():
-            message = Message.objects.create(
-                conversation=conversation, sender=Message.Sender.SHOPPER, text=text, client_id=client_id,
-                intent=(understanding.intent or "unknown") if understanding else "",
-                confidence=round(understanding.prediction.confidence, 4) if understanding else None,
-                entities=understanding.entities.as_dict() if understanding else {},
-                understood=reply.understood if reply else None,
-                created_at=now,
-            )
+        # One transaction, nothing sent before its COMMIT: a worker dying mid-turn has stored
+        # nothing and echoed nothing, so the widget still holds the message and resends it.
+        with transaction.atomic():
+            if bot_answers:
+                # The compare-and-swap (and the row lock that orders two tabs' turns).
+                matched = Conversation.objects.filter(pk=conversation.pk, status=Conversation.Status.BOT,
+                                                      last_message_at=conversation.last_message_at).update(**changes)
+                if not matched:
+                    raise _Stale
+            else:
+                Conversation.objects.filter(pk=conversation.pk).update(**changes)
+            # One multi-row INSERT; a resend (same client id) hits the unique constraint, so no
+            # lookup runs before every message.
+            Message.objects.bulk_create(rows)
     except IntegrityError:  # a resend after a reconnect, or the same id racing in from a second socket
         stored = conversation.messages.get(client_id=client_id)
         later = list(conversation.messages.filter(pk__gt=stored.pk).exclude(sender=Message.Sender.SHOPPER)[:5])
         return TurnResult(conversation, stored, later, duplicate=True)
-    if not bot_answers:
-        Conversation.objects.filter(pk=conversation.pk).update(last_message_at=now)
-        return TurnResult(conversation, message)
-    return _bot_turn(conversation, message, understanding, reply, next_state)
-
-
-def _bot_turn(conversation: Conversation, message: Message, understanding, reply, next_state) -> TurnResult:
-    now = timezone.now()
-    with transaction.atomic():
-        answer = Message.objects.create(conversation=conversation, sender=Message.Sender.BOT, text=reply.text,
-                                        quick_replies=reply.quick_replies, created_at=now)
-        conversation.state = next_state.as_dict()
-        conversation.last_message_at = now
-        if understanding.intent:
-            conversation.last_intent = understanding.intent
-        fields = ["state", "last_message_at", "last_intent", "updated_at"]
-        if reply.handoff_reason:
-            conversation.status = Conversation.Status.WAITING
-            conversation.handoff_reason = reply.handoff_reason
-            conversation.handoff_at = now
-            fields += ["status", "handoff_reason", "handoff_at"]
-        conversation.save(update_fields=fields)
-    return TurnResult(conversation, message, [answer], handed_off=bool(reply.handoff_reason))
+    for name, value in changes.items():  # the caller's copy now matches the row
+        setattr(conversation, name, value)
+    return TurnResult(conversation, shopper, rows[1:], handed_off=bool(reply and reply.handoff_reason))
 
 
 def handoff_request(*, identity: ShopperIdentity, conversation_id: int) -> Conversation:

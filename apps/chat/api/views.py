@@ -146,7 +146,8 @@ class ChatMessagesView(APIView):
         try:
             turn = services.shopper_message_handle(identity=identity, conversation_id=conversation.pk,
                                                    text=data.validated_data["text"],
-                                                   client_id=data.validated_data.get("client_id", ""))
+                                                   client_id=data.validated_data.get("client_id", ""),
+                                                   conversation=conversation)
         except services.ChatRefused as refused:
             raise ValidationError({"text": [str(refused)]}) from refused
         messages = [turn.shopper_message, *turn.replies]
