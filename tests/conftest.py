@@ -23,6 +23,15 @@ def require_service(available: bool, what: str) -> None:
     pytest.skip(f"{what} not available (set DATABASE_URL/REDIS_URL to run this test)")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_merchant_directory():
+    """Merchant ids by external id are kept per process (apps.merchants.directory) and a test's rows are
+    rolled back without a signal: no test may resolve an external id to an earlier test's merchant."""
+    from apps.merchants.directory import directory_clear_local
+
+    directory_clear_local()
+
+
 @pytest.fixture
 def merchant_a(db):
     return factories.MerchantFactory(name="Mugs & More", slug="mugs-more", external_id="MA")

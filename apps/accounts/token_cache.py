@@ -8,47 +8,28 @@ revoked token is refused by every process on its next request, at the price of o
 """
 from __future__ import annotations
 
-import random
-import threading
-import time
-from collections import OrderedDict
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 
 from apps.accounts.models import ApiToken, User, hash_token
+from apps.core.process_cache import ProcessCache, SharedGeneration
 
 VERSION_KEY = "accounts:api-token-version"
 MAX_ENTRIES = 10_000
 
-
-@dataclass
-class _Entry:
-    token_values: dict[str, Any]
-    user_values: dict[str, Any]
-    version: int
-    expires: float
-
-
-_entries: OrderedDict[str, _Entry] = OrderedDict()
-_lock = threading.Lock()
-
-
-def current_version() -> int:
-    return cache.get(VERSION_KEY) or 0
+# Read on every lookup (check_seconds 0): a revoked token must be refused by every process at once.
+_version = SharedGeneration(VERSION_KEY)
+# token hash -> (token's field values, user's field values)
+_entries: ProcessCache[str, tuple[dict[str, Any], dict[str, Any]]] = ProcessCache(
+    ttl=lambda: settings.API_TOKEN_CACHE_SECONDS, max_entries=MAX_ENTRIES, generation=_version
+)
 
 
 def _bump() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        # Missing (first change, or the cache was flushed): a random start cannot repeat a number
-        # an entry was stored under, which a restart at 1 could.
-        cache.set(VERSION_KEY, random.randrange(1, 2**62), timeout=None)
+    _version.bump()
 
 
 def invalidate() -> None:
@@ -59,8 +40,7 @@ def invalidate() -> None:
 
 
 def clear_local() -> None:
-    with _lock:
-        _entries.clear()
+    _entries.clear()
 
 
 def _values(instance, model) -> dict[str, Any]:
@@ -76,31 +56,24 @@ def _rebuild(model, values: dict[str, Any]):
 def lookup(raw: str) -> ApiToken | None:
     """The active token for `raw` (with `.user` set), from this process's cache when still current."""
     key = hash_token(raw)
-    ttl = settings.API_TOKEN_CACHE_SECONDS
-    version = current_version() if ttl > 0 else 0
-    now = time.monotonic()
-    with _lock:
-        entry = _entries.get(key)
-    if entry is not None and entry.version == version and entry.expires > now:
-        token = _rebuild(ApiToken, entry.token_values)
-        token.user = _rebuild(User, entry.user_values)
+    if settings.API_TOKEN_CACHE_SECONDS <= 0:
+        _entries.pop(key)
+        return ApiToken.find_active(raw)
+    stamp = _entries.stamp()
+    cached = _entries.get(key, stamp=stamp)
+    if cached is not None:
+        token = _rebuild(ApiToken, cached[0])
+        token.user = _rebuild(User, cached[1])
         return token
     token = ApiToken.find_active(raw)
-    if token is None or ttl <= 0:
-        with _lock:
-            _entries.pop(key, None)
-        return token
-    with _lock:
-        _entries[key] = _Entry(_values(token, ApiToken), _values(token.user, User), version, now + ttl)
-        _entries.move_to_end(key)
-        while len(_entries) > MAX_ENTRIES:
-            _entries.popitem(last=False)
+    if token is None:  # unknown, revoked or expired: not remembered
+        return None
+    _entries.set(key, (_values(token, ApiToken), _values(token.user, User)), stamp=stamp)
     return token
 
 
 def note_used(token: ApiToken, when: datetime) -> None:
     """Remember a touched last_used_at so the cached copy does not touch the row again at once."""
-    with _lock:
-        entry = _entries.get(token.key_hash)
-        if entry is not None:
-            entry.token_values["last_used_at"] = when
+    cached = _entries.peek(token.key_hash)
+    if cached is not None:
+        cached[0]["last_used_at"] = when

@@ -13,8 +13,6 @@ from django.shortcuts import get_object_or_404
 from apps.core.api.filters import UTCDateTimeFilter
 from apps.core.tenancy import scope_for_user
 from apps.fraud.models import Assessment, Decision, ListEntry, Rule
-from apps.merchants.models import Merchant
-from apps.merchants.selectors import merchant_list
 from apps.orders.models import Payment
 
 if TYPE_CHECKING:
@@ -104,11 +102,6 @@ def assessment_list(*, user: User, filters: dict | None = None) -> QuerySet[Asse
 
 def assessment_get(*, user: User, transaction_id: str) -> Assessment:
     return get_object_or_404(assessment_list(user=user), payment__transaction_id=transaction_id)
-
-
-def scoring_merchants(*, user: User, external_ids: set[str]) -> dict[str, Merchant]:
-    """Merchants by external id that `user` may score payments for (others are simply absent)."""
-    return {m.external_id: m for m in merchant_list(user=user).filter(external_id__in=external_ids)}
 
 
 class RuleFilter(django_filters.FilterSet):

@@ -5,3 +5,13 @@ class MerchantsConfig(AppConfig):
     name = "apps.merchants"
     label = "merchants"
     verbose_name = "Merchants"
+
+    def ready(self) -> None:
+        # The per-process merchant directory (apps.merchants.directory) drops its copies on any change.
+        from django.db.models.signals import post_delete, post_save
+
+        from apps.merchants.directory import directory_forget
+        from apps.merchants.models import Merchant
+
+        post_save.connect(directory_forget, sender=Merchant, dispatch_uid="merchants.directory.saved")
+        post_delete.connect(directory_forget, sender=Merchant, dispatch_uid="merchants.directory.deleted")

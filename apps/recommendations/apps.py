@@ -13,15 +13,15 @@ class RecommendationsConfig(AppConfig):
 
         events_created.connect(on_events_created, dispatch_uid="recommendations.on_events_created")
 
-        # The per-process merchant and shopper copies (apps.recommendations.access) follow changes made here.
+        # The per-process shopper copies (apps.recommendations.access) follow changes made here.
         from django.db.models.signals import post_delete, post_save
 
         from apps.customers.models import Customer, MerchantCustomer
         from apps.merchants.models import Merchant
-        from apps.recommendations.access import access_forget, shopper_forget
+        from apps.recommendations.access import shopper_forget
 
-        post_save.connect(access_forget, sender=Merchant, dispatch_uid="recommendations.access.merchant_saved")
-        post_delete.connect(access_forget, sender=Merchant, dispatch_uid="recommendations.access.merchant_deleted")
+        post_save.connect(shopper_forget, sender=Merchant, dispatch_uid="recommendations.access.merchant_saved")
+        post_delete.connect(shopper_forget, sender=Merchant, dispatch_uid="recommendations.access.merchant_deleted")
         post_save.connect(shopper_forget, sender=Customer, dispatch_uid="recommendations.access.customer_saved")
         post_delete.connect(shopper_forget, sender=Customer, dispatch_uid="recommendations.access.customer_deleted")
         post_delete.connect(shopper_forget, sender=MerchantCustomer, dispatch_uid="recommendations.access.link_deleted")

@@ -1,9 +1,14 @@
-"""Rate limits per API token and per client IP answer 429 in the API's JSON error shape."""
+"""The site-wide rate limits (per API token, per client IP): one throttle, DRF's default, answering 429
+in the API's JSON error shape with Retry-After, in one cache read and one cache write per request."""
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.urls import reverse
 from rest_framework.test import APIClient
 
+from apps.accounts.models import ApiToken
 from apps.core.throttling import IPRateThrottle, TokenRateThrottle
+
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
@@ -11,11 +16,16 @@ def tight_limits(monkeypatch):
     cache.clear()
     monkeypatch.setattr(TokenRateThrottle, "THROTTLE_RATES", {"token": "3/min", "ip": "1000/min"})
     monkeypatch.setattr(IPRateThrottle, "THROTTLE_RATES", {"token": "1000/min", "ip": "1000/min"})
-    yield
+    yield monkeypatch
     cache.clear()
 
 
-@pytest.mark.django_db
+def _client(user, ip: str) -> APIClient:
+    api = APIClient(REMOTE_ADDR=ip)
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {ApiToken.issue(user=user)[1]}")
+    return api
+
+
 def test_each_token_has_its_own_budget(staff_a, api_client_for):
     first, second = api_client_for(staff_a), api_client_for(staff_a)
     codes = [first.get("/api/v1/products/").status_code for _ in range(4)]
@@ -25,12 +35,76 @@ def test_each_token_has_its_own_budget(staff_a, api_client_for):
     assert second.get("/api/v1/products/").status_code == 200
 
 
-@pytest.mark.django_db
-def test_anonymous_callers_are_limited_per_ip(monkeypatch):
+def test_a_tokens_budget_is_shared_by_every_endpoint(staff_a, api_client_for):
+    client = api_client_for(staff_a)
+    recommendations = reverse("recommendations-user", kwargs={"external_id": "NOBODY"})
+    assert client.get("/api/v1/products/").status_code == 200
+    assert client.get("/api/v1/orders/").status_code == 200
+    assert client.get(recommendations).status_code == 404  # counted all the same
+    assert client.get(recommendations).status_code == 429
+    assert client.get("/api/v1/orders/").status_code == 429
+
+
+def test_a_refusal_says_when_to_retry(staff_a, api_client_for):
+    client = api_client_for(staff_a)
+    for _ in range(3):
+        client.get("/api/v1/products/")
+    refused = client.get("/api/v1/products/")
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 60
+
+
+def test_anonymous_callers_are_limited_per_ip(tight_limits):
     """DRF checks permissions before throttles, so the per-IP limit shows on endpoints open to anonymous
     callers (the schema here); authenticated endpoints refuse anonymous calls with 401 first."""
-    monkeypatch.setattr(IPRateThrottle, "THROTTLE_RATES", {"token": "1000/min", "ip": "2/min"})
+    tight_limits.setattr(IPRateThrottle, "THROTTLE_RATES", {"token": "1000/min", "ip": "2/min"})
     client = APIClient(REMOTE_ADDR="203.0.113.9")
     other = APIClient(REMOTE_ADDR="203.0.113.10")
     assert [client.get("/api/schema/").status_code for _ in range(3)] == [200, 200, 429]
     assert other.get("/api/schema/").status_code == 200
+
+
+def test_every_token_from_one_address_shares_its_ip_budget(staff_a, staff_b, tight_limits):
+    tight_limits.setattr(IPRateThrottle, "THROTTLE_RATES", {"token": "1000/min", "ip": "2/min"})
+    here_a, here_b = _client(staff_a, "203.0.113.20"), _client(staff_b, "203.0.113.20")
+    elsewhere = _client(staff_a, "203.0.113.21")
+    assert here_a.get("/api/v1/products/").status_code == 200
+    assert here_b.get("/api/v1/products/").status_code == 200
+    refused = here_a.get("/api/v1/products/")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) >= 1
+    assert here_b.get("/api/v1/products/").status_code == 429
+    assert elsewhere.get("/api/v1/products/").status_code == 200
+
+
+def test_a_request_refused_by_its_token_still_counts_against_its_address(staff_a, tight_limits):
+    """DRF's semantics for two throttles, kept by the one that checks both."""
+    tight_limits.setattr(TokenRateThrottle, "THROTTLE_RATES", {"token": "1/min", "ip": "1000/min"})
+    tight_limits.setattr(IPRateThrottle, "THROTTLE_RATES", {"token": "1000/min", "ip": "3/min"})
+    spent, fresh = _client(staff_a, "203.0.113.30"), _client(staff_a, "203.0.113.30")
+    assert [spent.get("/api/v1/products/").status_code for _ in range(3)] == [200, 429, 429]
+    assert fresh.get("/api/v1/products/").status_code == 429  # the address's three requests are used up
+
+
+def test_both_limits_cost_one_cache_read_and_one_write(staff_a, api_client_for, monkeypatch):
+    backend = caches["default"]
+    calls: list[tuple[str, tuple[str, ...]]] = []
+    depth = [0]  # locmem's get_many calls its own get: count the outer call only, as Redis would see it
+    for name in ("get", "set", "get_many", "set_many", "add", "incr", "delete"):
+        original = getattr(backend, name)
+
+        def record(key_or_keys, *args, _name=name, _original=original, **kwargs):
+            if not depth[0]:
+                keys = tuple(key_or_keys) if isinstance(key_or_keys, list | dict) else (key_or_keys,)
+                calls.append((_name, keys))
+            depth[0] += 1
+            try:
+                return _original(key_or_keys, *args, **kwargs)
+            finally:
+                depth[0] -= 1
+
+        monkeypatch.setattr(backend, name, record)
+    client = api_client_for(staff_a)
+    assert client.get("/api/v1/products/").status_code == 200
+    throttle_calls = [(name, keys) for name, keys in calls if any(key.startswith("throttle_") for key in keys)]
+    assert [name for name, _ in throttle_calls] == ["get_many", "set_many"]
+    assert all({key.split("_")[1] for key in keys} == {"token", "ip"} for _, keys in throttle_calls)

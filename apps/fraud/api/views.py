@@ -38,8 +38,8 @@ from apps.fraud.selectors import (
     list_entry_list,
     rule_get,
     rule_list,
-    scoring_merchants,
 )
+from apps.merchants.selectors import merchants_by_external_id
 from apps.merchants.services import merchants_ensure
 
 FRAUD_ROLES = frozenset({"platform_admin", "fraud_analyst"})
@@ -77,12 +77,16 @@ class IsFraudTeam(BasePermission):
 
 
 def _requests(user, rows: list[dict]) -> list[PaymentRequest]:
-    """Resolve each row's merchant for the caller; unknown and foreign merchants get the same field error."""
+    """Resolve each row's merchant for the caller; unknown and foreign merchants get the same field error.
+
+    Merchants come from the per-process directory (no query once known), checked against the
+    caller's merchants on every call; platform staff may name a merchant not seen before, which is
+    created."""
     wanted = {row["merchant_id"] for row in rows}
-    merchants = scoring_merchants(user=user, external_ids=wanted)
+    merchants = merchants_by_external_id(user=user, external_ids=wanted)
     if sees_all_merchants(user) and wanted - merchants.keys():
         merchants_ensure(external_ids=wanted - merchants.keys())
-        merchants = scoring_merchants(user=user, external_ids=wanted)
+        merchants = merchants_by_external_id(user=user, external_ids=wanted)
     errors = {
         i: {"merchant_id": [f"Unknown merchant {row['merchant_id']!r}."]}
         for i, row in enumerate(rows)

@@ -22,12 +22,10 @@ from apps.recommendations.api.serializers import (
     UserRecommendationsSerializer,
 )
 from apps.recommendations.serving import Scope, explanation, scope_for, similar_products, user_recommendations
-from apps.recommendations.throttling import CombinedRateThrottle
 
 
 class _RecommendationsView(APIView):
     permission_classes = [IsMerchantDataReader]
-    throttle_classes = [CombinedRateThrottle]  # the site-wide limits in two cache round trips
     query_serializer: type = UserQuerySerializer
 
     def query(self, request: Request) -> tuple[dict, Scope]:
