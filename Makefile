@@ -36,7 +36,7 @@ seed: migrate
 	$(PY) manage.py train segments --promote --if-enough-data --no-progress
 	$(PY) manage.py rebuild_rollups --no-progress
 	$(PY) manage.py train recommendations --promote --if-enough-data --no-progress
-	$(PY) manage.py train fair_price --if-enough-data --no-progress
+	$(PY) manage.py train fair_price --if-enough-data --no-progress && $(PY) manage.py refresh_price_suggestions
 	$(PY) manage.py train sentiment --promote --if-enough-data --no-progress && $(PY) manage.py analyze_reviews --no-progress
 	$(PY) manage.py train chat_intents --no-progress
 	$(PY) manage.py train tagging --promote --if-enough-data --no-progress && $(PY) manage.py search_refresh

@@ -2,7 +2,8 @@
 
 get_asgi_application() must run before anything imports models, so routing is imported after it.
 Websocket connections get a request id per connection and frame, and count in the open-sockets
-gauge (apps.core.observability*); HTTP requests get theirs from Django middleware.
+gauge (apps.core.observability*); HTTP requests get theirs from Django middleware. The process
+warms up (apps.core.warmup) once the application is built, before it serves.
 """
 import os
 
@@ -17,6 +18,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from apps.chat.origins import SiteOriginValidator  # noqa: E402
 from apps.core.observability import WebsocketRequestIdMiddleware  # noqa: E402
 from apps.core.observability_metrics import WebsocketMetricsMiddleware  # noqa: E402
+from apps.core.warmup import WEB, warm_up  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
@@ -27,3 +29,7 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# Each web process pays its one-off loads (URL tables, chart classes, geoip data) before serving,
+# not inside its first requests (apps.core.warmup).
+warm_up(WEB)

@@ -35,3 +35,11 @@ def _connect_observability() -> None:
 
 
 _connect_observability()
+
+
+@signals.worker_process_init.connect(weak=False, dispatch_uid="warmup.worker")
+def warm_up_worker_process(**_) -> None:
+    """Each pool process loads what its tasks use (the geoip data scoring reads) after the fork (apps.core.warmup)."""
+    from apps.core.warmup import WORKER, warm_up
+
+    warm_up(WORKER)

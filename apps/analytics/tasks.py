@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from celery import shared_task
 from django.utils import timezone
@@ -22,6 +23,12 @@ def rollups_refresh_task() -> None:
 
 
 @shared_task(name="analytics.rollups_rebuild", ignore_result=True)
-def rollups_rebuild_task() -> None:
-    """Rebuild every rollup (nightly: picks up a new segmentation and bulk-updated rows)."""
-    anomalies_detect_all(rollups_rebuild().merchant_ids)
+def rollups_rebuild_task(merchant_ids: list[int] | None = None, since: str | None = None) -> None:
+    """Rebuild rollups, then flag anomalies of the merchants rebuilt.
+
+    Without arguments (the nightly job) every rollup, which picks up a new segmentation and
+    bulk-updated rows; bot scoring queues the days of `merchant_ids` from `since` (an ISO date,
+    JSON-safe) whose sessions changed verdict.
+    """
+    summary = rollups_rebuild(merchant_ids=merchant_ids, since=date.fromisoformat(since) if since else None)
+    anomalies_detect_all(summary.merchant_ids)

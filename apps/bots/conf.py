@@ -5,6 +5,9 @@ from typing import Any
 
 from django.conf import settings
 
+MODEL_NAME = "bots"
+"""The registry name of the bot detector (apps.mlops)."""
+
 DEFAULTS: dict[str, Any] = {
     # Share of training sessions the model flags: the operator's estimate of automated traffic among
     # sessions of 5+ events (about 6-7% in the demo's traffic, bench/bots.py).

@@ -3,6 +3,7 @@ reads, and the one exclusion every consumer of behavioural events applies."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -12,10 +13,13 @@ from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.db.models.functions import TruncDate
 from django.shortcuts import get_object_or_404
 
+from apps.bots.conf import MODEL_NAME
 from apps.bots.models import BotSession, Method
 from apps.core.api.filters import UTCDateTimeFilter
 from apps.core.tenancy import scope_for_user
 from apps.events.models import Event
+from apps.mlops.models import ModelVersion
+from apps.mlops.selectors import production_version
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -65,6 +69,33 @@ def session_events(*, merchant_id: int, session_id: str, limit: int = 2000) -> l
     """A session's events in time order (the detail page's timeline)."""
     events = Event.objects.filter(merchant_id=merchant_id, session_id=session_id).select_related("product")
     return list(events.order_by("timestamp", "id")[:limit])
+
+
+def scatter_sessions(sessions: QuerySet[BotSession], *, limit: int) -> list[BotSession]:
+    """The highest-scoring sessions with only what the speed/regularity chart draws (no joins, no reasons)."""
+    return list(sessions.select_related(None).only("session_id", "score", "features").order_by("-score")[:limit])
+
+
+@dataclass(frozen=True)
+class JudgeStatus:
+    """What judges sessions now, as the Bot sessions page names it."""
+
+    method: str
+    version: ModelVersion | None = None
+    threshold: float | None = None
+
+
+def judge_status() -> JudgeStatus:
+    """The production `bots` version and the threshold on its model card: one query, no artifact.
+
+    The page only names the judge; loading the IsolationForest to do so (importing scikit-learn,
+    verifying the checksum, unpickling 200 trees) made the first view of each process slow. The
+    verdicts it lists were stored by the scoring job, each with its own method and version.
+    """
+    version = production_version(name=MODEL_NAME)
+    if version is None:
+        return JudgeStatus(method=Method.RULES)
+    return JudgeStatus(method=Method.MODEL, version=version, threshold=(version.metrics or {}).get("threshold"))
 
 
 def flagged_per_day(sessions: QuerySet[BotSession]) -> list[tuple[date, int]]:

@@ -7,8 +7,9 @@ sessions that no longer look automated lose their row. Re-scoring is therefore i
 
 The production `bots` model judges when there is one; without it (a new marketplace, a broken
 artifact) the plain rules of `ml.risk.bots.rule_flags` do, so scoring never fails for want of a
-model. When the verdicts of a merchant change and its analytics rollups exist, the days
-concerned are rebuilt so the dashboards stop (or start) counting those sessions at once.
+model. When the verdicts of a merchant change and its analytics rollups exist, a rebuild of the
+days concerned is queued on Celery once the verdicts commit, so the dashboards stop (or start)
+counting those sessions within minutes without the scoring call paying for the rebuild.
 """
 from __future__ import annotations
 
@@ -16,13 +17,14 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
-from apps.bots.conf import setting
+from apps.bots.conf import MODEL_NAME, setting
 from apps.bots.models import BotSession, Method
 from apps.bots.selectors import events_frame, merchants_with_events, sessions_active
 from apps.merchants.models import Merchant
@@ -31,7 +33,6 @@ from apps.mlops.selectors import production_model
 from ml.risk.bots import FEATURES, MIN_EVENTS, BotDetector, BotRules, rule_flags, session_features, session_summary
 
 logger = logging.getLogger(__name__)
-MODEL_NAME = "bots"
 CHUNK_SESSIONS = 2000
 
 
@@ -226,15 +227,19 @@ def session_score(*, merchant: Merchant, session_id: str) -> SessionVerdict | No
 
 
 def rollups_follow(changed_days: dict[int, set[date]]) -> None:
-    """Rebuild the rollup days whose sessions changed verdict (only where rollups were built before:
-    a first build reads the verdicts anyway). Funnel journeys look a week ahead, hence the look-back."""
+    """Queue a rebuild of the rollup days whose sessions changed verdict (only where rollups were
+    built before: a first build reads the verdicts anyway). Funnel journeys look a week ahead, hence
+    the look-back. After commit, so the task reads the new verdicts; never inline, so scoring (the
+    15-minute job, the API's score action) stays as fast as judging sessions."""
     from apps.analytics.models import RollupRun
-    from apps.analytics.rollups import LOOKAHEAD, rollups_rebuild
+    from apps.analytics.rollups import LOOKAHEAD
+    from apps.analytics.tasks import rollups_rebuild_task
 
     if not RollupRun.objects.exists():
         return
     for merchant_id, days in changed_days.items():
-        rollups_rebuild(merchant_ids=[merchant_id], since=min(days) - LOOKAHEAD)
+        since = (min(days) - LOOKAHEAD).isoformat()
+        transaction.on_commit(partial(rollups_rebuild_task.delay, merchant_ids=[merchant_id], since=since))
 
 
 def describe(summary: ScoringSummary) -> dict[str, Any]:

@@ -7,8 +7,14 @@ from django.views.decorators.http import require_GET
 from apps.bots.access import BOT_ROLES
 from apps.bots.charts import SCORE_COMMAND, list_charts, timeline_chart
 from apps.bots.models import Method
-from apps.bots.selectors import bot_session_get, bot_session_list, flagged_per_day, session_events
-from apps.bots.services import current_judge
+from apps.bots.selectors import (
+    bot_session_get,
+    bot_session_list,
+    flagged_per_day,
+    judge_status,
+    scatter_sessions,
+    session_events,
+)
 from apps.core.exports import Column
 from apps.dashboard.access import staff_page
 from apps.dashboard.listing import list_page
@@ -33,8 +39,8 @@ COLUMNS = [
 @require_GET
 @staff_page(roles=BOT_ROLES)
 def bot_session_list_page(request):
+    """Stored verdicts only: nothing here scores sessions or loads the model (see judge_status)."""
     sessions = bot_session_list(user=request.user, filters=request.GET)
-    judge = current_judge()
     return list_page(
         request,
         rows=sessions.order_by("-started_at", "-id"),
@@ -42,10 +48,10 @@ def bot_session_list_page(request):
         export_name="bot-sessions",
         columns=COLUMNS,
         context={
-            "charts": list_charts(days=flagged_per_day(sessions), sessions=list(sessions.order_by("-score")[:SCATTER_SESSIONS])),
+            "charts": list_charts(days=flagged_per_day(sessions), sessions=scatter_sessions(sessions, limit=SCATTER_SESSIONS)),
             "scope_merchants": merchant_list(user=request.user).order_by("name"),
             "methods": Method.choices,
-            "judge": judge,
+            "judge": judge_status(),
             "score_command": SCORE_COMMAND,
         },
     )

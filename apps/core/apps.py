@@ -9,6 +9,9 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from apps.core.schedules import periodic_jobs_sync
+        from apps.core.warmup import WEB, url_resolvers_warm, warmup_register
+
+        warmup_register("url resolvers", url_resolvers_warm, roles=[WEB])
 
         # Once per migrate (sender=this app), after every app had the chance to declare its jobs.
         post_migrate.connect(periodic_jobs_sync, sender=self, dispatch_uid="core.periodic_jobs_sync")

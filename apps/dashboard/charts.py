@@ -141,6 +141,16 @@ def figure_json(figure: go.Figure) -> dict:
     return figure.to_plotly_json()
 
 
+def plotly_warm() -> None:
+    """Build and serialise one figure of each trace type the portal draws (web warm-up, apps.core.warmup).
+
+    plotly imports each graph-object class and its validators on first use, which cost a cold
+    chart page about half a second of CPU.
+    """
+    traces = [go.Bar(x=[0], y=[0]), go.Scatter(x=[0], y=[0]), go.Histogram(x=[0]), go.Funnel(x=[0], y=["a"])]
+    figure_json(go.Figure(data=traces, layout=chart_layout()))
+
+
 @dataclass(frozen=True)
 class EmptyState:
     """What to tell the user when a chart has nothing to draw, and the command that fixes it."""

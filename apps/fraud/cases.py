@@ -31,6 +31,9 @@ if TYPE_CHECKING:
     from apps.fraud.models import Assessment
 
 CASE_WORKER_ROLES = frozenset({User.Role.FRAUD_ANALYST, User.Role.PLATFORM_ADMIN})
+# One answer for "no such user" and "a user who may not work cases": a distinct message would let
+# any caller probe which usernames exist.
+NOT_A_CASE_WORKER = "Not an analyst of this merchant: cases go to active fraud analysts or platform admins."
 
 # Which label each outcome allows: declining as fraud says "fraud", a false positive says
 # "legitimate"; a refund can follow either (a real customer's complaint or a confirmed fraud).
@@ -74,7 +77,8 @@ def _is_admin(user: User) -> bool:
     return user.is_superuser or user.role == User.Role.PLATFORM_ADMIN
 
 
-def _require_worker(actor: User) -> None:
+def require_case_worker(actor: User) -> None:
+    """403 before anything else: views call it ahead of input validation so refusals leak nothing."""
     if not works_cases(actor):
         raise CaseForbidden("Only fraud analysts and platform admins work review cases.")
 
@@ -170,7 +174,7 @@ def cases_open_new(*, assessments: list[Assessment]) -> list[ReviewCase]:
 
 def case_claim(*, case: ReviewCase, actor: User, source: str = "api") -> ReviewCase:
     """Take a waiting case; refused if anyone (the actor included) already holds it."""
-    _require_worker(actor)
+    require_case_worker(actor)
     now = timezone.now()
     with transaction.atomic():
         before = _compare_and_set(
@@ -186,7 +190,7 @@ def case_claim(*, case: ReviewCase, actor: User, source: str = "api") -> ReviewC
 
 def case_release(*, case: ReviewCase, actor: User, source: str = "api") -> ReviewCase:
     """Put a claimed case back in the queue; only its holder (or an admin) may."""
-    _require_worker(actor)
+    require_case_worker(actor)
     expected = Q(status=ReviewCase.Status.CLAIMED)
     if not _is_admin(actor):
         expected &= Q(assignee=actor)
@@ -212,9 +216,9 @@ def _holder_or_waiting(actor: User, now: datetime) -> Q:
 
 def case_assign(*, case: ReviewCase, actor: User, assignee: User, source: str = "api") -> ReviewCase:
     """Hand a case to a colleague who works cases; it becomes claimed by them."""
-    _require_worker(actor)
+    require_case_worker(actor)
     if not (assignee.is_active and works_cases(assignee)):
-        raise ValidationError({"assignee": ["Cases can only be assigned to active fraud analysts or admins."]})
+        raise ValidationError({"assignee": [NOT_A_CASE_WORKER]})
     now = timezone.now()
     with transaction.atomic():
         before = _compare_and_set(
@@ -237,7 +241,7 @@ def case_assign(*, case: ReviewCase, actor: User, assignee: User, source: str = 
 
 def case_snooze(*, case: ReviewCase, actor: User, until: datetime, source: str = "api") -> ReviewCase:
     """Park a case (waiting for the customer, the bank...) until `until`, when it is back in the queue, unassigned."""
-    _require_worker(actor)
+    require_case_worker(actor)
     now = timezone.now()
     if until <= now:
         raise ValidationError({"until": ["Snooze until a time in the future."]})
@@ -257,7 +261,7 @@ def case_snooze(*, case: ReviewCase, actor: User, until: datetime, source: str =
 
 def case_note(*, case: ReviewCase, actor: User, text: str, source: str = "api") -> CaseEvent:
     """Add a note; any analyst may, at any time, decided cases included (follow-ups, chargebacks)."""
-    _require_worker(actor)
+    require_case_worker(actor)
     text = text.strip()
     if not text:
         raise ValidationError({"text": ["A note needs some text."]})
@@ -273,7 +277,7 @@ def case_decide(
     The payment takes the label (label_source "analyst") unless a chargeback already labelled it:
     the card network's word outranks an analyst's. The merchant's endpoints get an "outcome" webhook.
     """
-    _require_worker(actor)
+    require_case_worker(actor)
     if outcome not in OUTCOME_LABELS:
         raise ValidationError({"outcome": [f"Choose one of: {', '.join(OUTCOME_LABELS)}."]})
     if is_fraud not in OUTCOME_LABELS[outcome]:
@@ -337,7 +341,7 @@ def cases_bulk(
 
     Returns one result per case, in order: {"case_id", "ok", "status"} or {"case_id", "ok", "error", "code"}.
     """
-    _require_worker(actor)
+    require_case_worker(actor)
     if action not in BULK_ACTIONS:
         raise ValidationError({"action": [f"Choose one of: {', '.join(BULK_ACTIONS)}."]})
     service = BULK_ACTIONS[action]

@@ -11,6 +11,9 @@ ISPs, hosting companies missing from the name list, and anything newer than the 
 
 Lookups cost tens of microseconds and the same addresses recur (a customer's home address, a
 card-testing bot's server), so answers are kept in a bounded per-process cache.
+
+Loading the data takes about a second and 120 MB per process; web and Celery processes load it at
+start-up (`geoip_reader` is a warmer, apps.core.warmup), and any other process on its first lookup.
 """
 from __future__ import annotations
 
@@ -41,7 +44,8 @@ class IpInfo(NamedTuple):
 NO_INFO = IpInfo("", "", False)
 
 
-def _geoip() -> GeoIP2Fast:
+def geoip_reader() -> GeoIP2Fast:
+    """The process's reader, loaded on first call (start-up warm-up, else the first lookup)."""
     global _reader
     if _reader is None:
         with _lock:
@@ -59,7 +63,7 @@ def ip_info(ip_address: str | None) -> IpInfo:
     """Country and network of an address (NO_INFO for a missing one)."""
     if not ip_address:
         return NO_INFO
-    found = _geoip().lookup(ip_address)
+    found = geoip_reader().lookup(ip_address)
     code = found.country_code or ""
     country = code if len(code) == 2 and code.isalpha() else ""
     network = "" if found.is_private else (found.asn_name or "")

@@ -16,4 +16,7 @@ class MlopsConfig(AppConfig):
         for name, crontab in TRAINING_SCHEDULES.items():
             periodic_job(f"Train {name} model", "mlops.train_scheduled", args=(name,), **crontab)
         periodic_job("Check production models for drift", "mlops.monitor", minute="15", hour="4")
+        # Every 5 minutes: a run whose whole worker was killed is failed TRAINING_RUN_STALE_MINUTES after
+        # its last progress report, so the Models page explains it and the model can be trained again.
+        periodic_job("Fail stale training runs", "mlops.reap_stale_runs", minute="*/5")
         from apps.mlops import metrics  # noqa: F401  (registers the model collectors with Prometheus)

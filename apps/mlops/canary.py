@@ -228,32 +228,39 @@ def canary_set(*, name: str, version: ModelVersion, share: int, actor=None, sour
     return canary
 
 
-def canary_stop(*, name: str, actor=None, source: str = "portal") -> ModelVersion:
-    """Send all traffic back to production; the staging version returns to what it was. Returns that version."""
+def _canary_end(
+    *, name: str, actor, source: str, audit_action: str, verb: str, missing: str, finish: Callable[[ModelVersion], None]
+) -> ModelVersion:
+    """End the canary of `name` under its row lock, audited; `finish` decides where its version goes.
+
+    Stopping and promoting differ only in the audit words and in that last step, so both share
+    the locking, the refusal when none runs, the audit record and the routing reset here.
+    """
     with transaction.atomic():
         canary = Canary.objects.select_for_update().select_related("version").filter(name=name).first()
         if canary is None:
-            raise CanaryError("name", f"{name} has no canary running")
+            raise CanaryError("name", f"{name} has no canary {missing}")
         version = canary.version
-        audit_record(actor=actor, action="delete", instance=canary, before=_state(canary), after=None,
-                     summary=f"stopped canary: {name} v{version.version}", source=source)
+        audit_record(actor=actor, action=audit_action, instance=canary, before=_state(canary), after=None,
+                     summary=f"{verb} canary: {name} v{version.version}", source=source)
         canary.delete()
-        _unstage(version.pk)
-        version.refresh_from_db(fields=["stage"])
+        finish(version)
     canary_forget()
     return version
+
+
+def canary_stop(*, name: str, actor=None, source: str = "portal") -> ModelVersion:
+    """Send all traffic back to production; the staging version returns to what it was. Returns that version."""
+
+    def unstage(version: ModelVersion) -> None:
+        _unstage(version.pk)
+        version.refresh_from_db(fields=["stage"])
+
+    return _canary_end(name=name, actor=actor, source=source, audit_action="delete", verb="stopped", missing="running",
+                       finish=unstage)
 
 
 def canary_promote(*, name: str, actor=None, source: str = "portal") -> ModelVersion:
     """Make the canary version production (archiving the current one) and end the canary, atomically."""
-    with transaction.atomic():
-        canary = Canary.objects.select_for_update().select_related("version").filter(name=name).first()
-        if canary is None:
-            raise CanaryError("name", f"{name} has no canary to promote")
-        version = canary.version
-        audit_record(actor=actor, action="action", instance=canary, before=_state(canary), after=None,
-                     summary=f"promoted canary: {name} v{version.version}", source=source)
-        canary.delete()
-        model_promote(version=version, actor=actor)
-    canary_forget()
-    return version
+    return _canary_end(name=name, actor=actor, source=source, audit_action="action", verb="promoted",
+                       missing="to promote", finish=lambda version: model_promote(version=version, actor=actor))

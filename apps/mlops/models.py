@@ -72,6 +72,11 @@ class TrainingRun(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Last progress report: a running run silent for TRAINING_RUN_STALE_MINUTES is failed by the reaper",
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -25,8 +25,10 @@ if TYPE_CHECKING:
 # Model name -> dotted path of its trainer. Dotted paths keep the registry free of imports of the
 # apps that own the models (mlops must not depend on fraud), and load a trainer only when used.
 TRAINERS: dict[str, str] = {
-    # In training order (train_all): segments before recommendations, whose segment source reads them.
+    # In training order (train_all). Bots before segments and recommendations: flagged bot sessions
+    # are excluded from the events those read. Segments before recommendations, whose segment source reads them.
     "fraud": "apps.fraud.training.fraud_train",
+    "bots": "apps.bots.training.bots_train",
     "segments": "apps.segments.training.segments_train",
     "recommendations": "apps.recommendations.training.recommendations_train",
     "sentiment": "apps.reviews.training.sentiment_train",
@@ -35,7 +37,6 @@ TRAINERS: dict[str, str] = {
     "alerts": "apps.alerts.training.alerts_train",  # retrained by its own staleness job (apps.alerts.apps)
     "scalping": "apps.abuse.training.scalping_train",
     "fair_price": "apps.pricing.training.fair_price_train",
-    "bots": "apps.bots.training.bots_train",
 }
 
 # Model name -> when beat retrains it (CrontabSchedule fields, in TIME_ZONE). Created as

@@ -1,19 +1,25 @@
 """Registering, promoting and tracking training runs of models."""
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, TextField, Value
+from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
 from apps.core.audit import audit_record
 from apps.mlops.artifacts import as_content_file, dump_bytes, sha256
 from apps.mlops.models import ModelVersion, Stage, TrainingRun
+from apps.mlops.selectors import ACTIVE_RUN_STATUSES
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -119,13 +125,56 @@ def training_run_start(*, name: str, requested_by=None, task_id: str = "") -> Tr
 
 
 def training_run_progress(*, run: TrainingRun, progress: float, message: str) -> None:
+    """Record a progress report; it is also the run's heartbeat (`heartbeat_at`), which the reaper watches.
+
+    A run the reaper already failed stays failed: a worker thought dead that reports again must
+    not bring back a "running" row the Models page has already explained.
+    """
     now = timezone.now()
-    fields = {"progress": max(0.0, min(1.0, progress)), "message": message[:255], "status": TrainingRun.Status.RUNNING}
+    fields = {
+        "progress": max(0.0, min(1.0, progress)),
+        "message": message[:255],
+        "status": TrainingRun.Status.RUNNING,
+        "heartbeat_at": now,
+    }
     TrainingRun.objects.filter(pk=run.pk, started_at__isnull=True).update(started_at=now)
-    TrainingRun.objects.filter(pk=run.pk).update(**fields)
-    run.refresh_from_db(fields=["progress", "message", "status", "started_at"])
+    TrainingRun.objects.filter(pk=run.pk, status__in=ACTIVE_RUN_STATUSES).update(**fields)
+    run.refresh_from_db(fields=["progress", "message", "status", "started_at", "heartbeat_at"])
     run.log += f"{now:%H:%M:%S} {int(progress * 100):3d}% {message}\n"
     TrainingRun.objects.filter(pk=run.pk).update(log=run.log)
+
+
+def training_runs_reap_stale(*, now: datetime | None = None) -> list[int]:
+    """Fail every "running" run with no progress report for TRAINING_RUN_STALE_MINUTES; returns their ids.
+
+    A pool process killed mid-run is handled by Celery (the message is redelivered and the run
+    trained again), but a whole worker killed (host lost, `kill -9` of the main process) leaves the
+    row "running" until the broker's visibility timeout, hours later, and the one-active-run
+    constraint blocks every new run of that model meanwhile. Trainers report progress at each step,
+    far more often than the window (the longest whole run measured is under a minute). The update
+    re-checks the heartbeat, so a run that reports while being reaped is left alone; a redelivered
+    message finds the run failed and does nothing.
+    """
+    now = now or timezone.now()
+    minutes = settings.TRAINING_RUN_STALE_MINUTES
+    cutoff = now - timedelta(minutes=minutes)
+    silent_since = Coalesce("heartbeat_at", "started_at", "created_at")
+    stale = TrainingRun.objects.filter(status=TrainingRun.Status.RUNNING).alias(silent_since=silent_since).filter(
+        silent_since__lt=cutoff
+    )
+    reason = f"no progress for over {minutes} minutes: the worker running it stopped (killed or lost); train again"
+    reaped = []
+    for pk in stale.values_list("pk", flat=True):
+        updated = stale.filter(pk=pk).update(
+            status=TrainingRun.Status.FAILED,
+            finished_at=now,
+            message=reason[:255],
+            log=Concat("log", Value(f"{now:%H:%M:%S} failed: {reason}\n"), output_field=TextField()),
+        )
+        if updated:
+            reaped.append(pk)
+            logger.warning("training run %s marked failed: %s", pk, reason)
+    return reaped
 
 
 def training_run_finish(*, run: TrainingRun, version: ModelVersion | None = None, error: str = "") -> TrainingRun:

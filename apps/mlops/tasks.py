@@ -9,7 +9,7 @@ from django.db import InterfaceError, OperationalError
 
 from apps.mlops.models import TrainingRun
 from apps.mlops.pipeline import TrainingOptions, training_execute, training_request
-from apps.mlops.services import TrainingAlreadyRunning
+from apps.mlops.services import TrainingAlreadyRunning, training_runs_reap_stale
 
 logger = logging.getLogger(__name__)
 
@@ -84,3 +84,9 @@ def monitor_task() -> list[str]:
     from apps.mlops.monitoring import drift_check_all
 
     return [f"{report.model_version}: {report.status}" for report in drift_check_all()]
+
+
+@shared_task(name="mlops.reap_stale_runs", ignore_result=True)
+def reap_stale_runs_task() -> list[int]:
+    """Beat's job failing runs whose worker died with them (see training_runs_reap_stale)."""
+    return training_runs_reap_stale()

@@ -1,10 +1,13 @@
 """Writing price suggestions: from the production fair price model, else the category's quartiles.
 
-Suggestions are a cache of what the model (or the fallback) says about each listing. The trainer
-refreshes every active listing after a promotion; a listing read without a current suggestion
-(new, or the model changed since) gets one computed on demand. Both paths upsert on the product,
-so a refresh is idempotent and two concurrent ones leave one row.
+Suggestions are a cache of what the model (or the fallback) says about each listing. Only the
+refresh path writes them: the trainer after a promotion (every active listing), the hourly beat job
+`pricing.refresh_suggestions` and `manage.py refresh_price_suggestions` (listings without a current
+one). Both upsert on the product, so a refresh is idempotent and two concurrent ones leave one row.
+Reading a product (page or API) never writes: without a current stored suggestion it computes one
+in memory and shows it.
 """
+
 from __future__ import annotations
 
 import logging
@@ -14,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 
 from apps.catalog.models import Product
@@ -111,28 +114,51 @@ def suggestions_refresh(
     return written
 
 
-def _is_current(stored: PriceSuggestion, production: ModelVersion | None, now: datetime) -> bool:
+def _current_q(production: ModelVersion | None, now: datetime, *, prefix: str = "") -> Q:
+    """A suggestion still worth showing: from the production model, or (none) a fresh category range."""
     if production is not None:
-        return stored.source == PriceSuggestion.Source.MODEL and stored.model_version_id == production.pk
-    return stored.source == PriceSuggestion.Source.CATEGORY and stored.computed_at > now - CATEGORY_SUGGESTION_MAX_AGE
+        return Q(**{f"{prefix}source": PriceSuggestion.Source.MODEL, f"{prefix}model_version": production})
+    return Q(
+        **{f"{prefix}source": PriceSuggestion.Source.CATEGORY, f"{prefix}computed_at__gt": now - CATEGORY_SUGGESTION_MAX_AGE}
+    )
+
+
+def suggestions_refresh_outdated(*, now: datetime | None = None) -> int:
+    """Store a suggestion for every active priced listing that has no current one; returns how many.
+
+    What the beat job and the management command run: new listings, a fallback range past its
+    6 hours, or rows of a model that is no longer in production. Current rows are left alone, so
+    the hourly run costs little when nothing changed.
+    """
+    now = now or timezone.now()
+    predictor = Predictor.production()
+    outdated = priced_products().exclude(_current_q(predictor.version, now, prefix="price_suggestion__"))
+    return suggestions_refresh(products=outdated, predictor=predictor, now=now)
 
 
 def suggestion_for_product(*, product: Product) -> PriceSuggestion | None:
-    """The product's current suggestion, computed and stored first if it has none or an outdated one.
+    """The product's current suggestion: the stored one, else one computed now and not stored.
 
-    None when nothing can be suggested (no priced listing anywhere). A failure while computing is
-    logged and answered with the stored (older) suggestion, if any: a product page never fails on it.
+    A read never writes (GET pages and API calls must not): the refresh path stores rows. None when
+    nothing can be suggested (no priced listing anywhere). A failure while computing is logged and
+    answered with the stored (older) suggestion, if any: a product page never fails on it.
     """
     now = timezone.now()
-    stored = PriceSuggestion.objects.select_related("model_version").filter(product=product).first()
-    if stored is not None and _is_current(stored, production_version(name=MODEL_NAME), now):
+    current = _current_q(production_version(name=MODEL_NAME), now)
+    stored = (
+        PriceSuggestion.objects.select_related("model_version")
+        .filter(product=product)
+        .annotate(is_current=ExpressionWrapper(current, output_field=BooleanField()))
+        .first()
+    )
+    if stored is not None and stored.is_current:
         return stored
     try:
-        suggestions_refresh(products=Product.objects.filter(pk=product.pk), now=now)
+        computed = _rows([product], Predictor.production(), now=now)
     except Exception:  # a broken artifact or feature bug degrades to the last known range
         logger.exception("could not compute the fair price of product %s", product.pk)
         return stored
-    return PriceSuggestion.objects.select_related("model_version").filter(product=product).first()
+    return computed[0] if computed else stored
 
 
 def model_error(version: ModelVersion | None) -> dict[str, Any]:

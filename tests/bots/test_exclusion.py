@@ -8,7 +8,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from apps.analytics.models import DailyFunnel, DailyMerchantKPI
-from apps.analytics.rollups import rollups_rebuild
+from apps.analytics.rollups import LOOKAHEAD, rollups_rebuild
 from apps.bots.models import BotSession
 from apps.bots.selectors import bot_session_ids, exclude_bot_sessions
 from apps.bots.services import sessions_score
@@ -66,12 +66,35 @@ def test_flagged_sessions_leave_the_rollups(shop, merchant_a):
     assert _funnel_views(merchant_a) < views_with_bot
 
 
-def test_scoring_rebuilds_the_rollup_days_it_changed(shop, merchant_a):
+def test_scoring_queues_a_rebuild_of_the_rollup_days_it_changed(shop, merchant_a, django_capture_on_commit_callbacks):
     rollups_rebuild(merchant_ids=[merchant_a.pk])
     assert _visitors(merchant_a) == 2
-    summary = sessions_score(since=NOON - timedelta(hours=1))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        summary = sessions_score(since=NOON - timedelta(hours=1))
     assert summary.flagged == 1 and summary.changed_days == {merchant_a.pk: {DAY}}
-    assert _visitors(merchant_a) == 1  # rebuilt without being asked
+    assert _visitors(merchant_a) == 2  # the scoring call itself rebuilt nothing
+    assert len(callbacks) == 1
+    callbacks[0]()  # the commit: eager Celery runs the queued rebuild
+    assert _visitors(merchant_a) == 1
+
+
+def test_scoring_queues_the_task_rather_than_rebuilding(shop, merchant_a, monkeypatch, django_capture_on_commit_callbacks):
+    import apps.analytics.rollups
+    from apps.analytics.tasks import rollups_rebuild_task
+
+    rollups_rebuild(merchant_ids=[merchant_a.pk])
+    queued = []
+    monkeypatch.setattr(rollups_rebuild_task, "delay", lambda **kwargs: queued.append(kwargs))
+    monkeypatch.setattr(apps.analytics.rollups, "rollups_rebuild", lambda **_: pytest.fail("rebuilt inline"))
+    with django_capture_on_commit_callbacks(execute=True):
+        sessions_score(since=NOON - timedelta(hours=1))
+    assert queued == [{"merchant_ids": [merchant_a.pk], "since": (DAY - LOOKAHEAD).isoformat()}]
+
+
+def test_without_built_rollups_scoring_queues_nothing(shop, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert sessions_score(since=NOON - timedelta(hours=1)).flagged == 1
+    assert callbacks == []
 
 
 def test_flagged_sessions_leave_recommendation_training(shop, merchant_a):

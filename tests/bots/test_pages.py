@@ -19,6 +19,22 @@ def test_list_shows_own_sessions_with_reasons_and_charts(login, staff_a, merchan
     assert "fallback rules" in html  # no model trained
 
 
+def test_list_names_the_production_model_without_loading_it(login, analyst, merchant_a, monkeypatch):
+    """The page reads stored verdicts and the registry row: the cold first view used to unpickle the forest."""
+    from apps.mlops import selectors as mlops_selectors
+    from apps.mlops.services import ModelCard, model_promote, model_register
+
+    card = ModelCard(metrics={"threshold": 0.6123}, parameters={}, features=[], data_start=None, data_end=None,
+                     row_counts={})
+    version = model_promote(version=model_register(name="bots", obj={"not": "a detector"}, card=card))
+    bot_session_for(merchant_a, session_id="bot-alpha")
+    monkeypatch.setattr(mlops_selectors, "load_verified", lambda *a, **k: pytest.fail("the page loaded the model"))
+    mlops_selectors._cache.clear()
+    html = login(analyst).get(reverse("bots:list")).content.decode()
+    assert f"judged by {version}" in html and "scoring above 0.612" in html
+    assert "bot-alpha" in html and 'id="chart-bots-scatter"' in html
+
+
 def test_analyst_sees_every_merchant_and_filters(login, analyst, merchant_a, merchant_b):
     bot_session_for(merchant_a, session_id="bot-alpha")
     bot_session_for(merchant_b, session_id="bot-bravo")

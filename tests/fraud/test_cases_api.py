@@ -125,6 +125,38 @@ def test_bad_action_input_is_a_400_naming_the_field(merchant_a, staff_a, api_ana
     assert field in response.json()["errors"]
 
 
+def test_assigning_to_an_unknown_or_ineligible_user_answers_the_same_400(merchant_a, staff_a, api_analyst):
+    case = make_case(merchant_a)
+    factories.UserFactory(username="gone-analyst", role=User.Role.FRAUD_ANALYST, is_active=False)
+    factories.UserFactory(username="the-agent", role=User.Role.SUPPORT_AGENT)
+    bodies = set()
+    for username in ("no-such-user", staff_a.username, "gone-analyst", "the-agent"):
+        response = _action(api_analyst, case, "assign", {"assignee": username})
+        assert response.status_code == 400, response.content
+        assert "not an analyst of this merchant" in response.json()["errors"]["assignee"][0].lower()
+        bodies.add(response.content)
+        bulk = api_analyst.post(
+            reverse("fraud-case-bulk"), {"case_ids": [case.pk], "action": "assign", "assignee": username}, format="json"
+        )
+        assert bulk.status_code == 400
+        bodies.add(bulk.content)
+    assert len(bodies) == 1, bodies
+    assert ReviewCase.objects.get(pk=case.pk).assignee is None
+
+
+def test_callers_who_do_not_work_cases_get_403_whatever_the_assignee(merchant_a, analyst, api_a):
+    """The role is checked before the input, so a 400-or-not cannot tell a merchant member who exists."""
+    case = make_case(merchant_a)
+    for username in ("no-such-user", analyst.username):
+        assert _action(api_a, case, "assign", {"assignee": username}).status_code == 403
+        bulk = api_a.post(
+            reverse("fraud-case-bulk"), {"case_ids": [case.pk], "action": "assign", "assignee": username}, format="json"
+        )
+        assert bulk.status_code == 403
+    assert _action(api_a, case, "notes", {"text": ""}).status_code == 403
+    assert ReviewCase.objects.get(pk=case.pk).assignee is None
+
+
 def test_merchant_staff_read_but_do_not_work_cases(merchant_a, merchant_b, api_a):
     mine, theirs = make_case(merchant_a), make_case(merchant_b)
     assert {row["id"] for row in api_a.get(reverse("fraud-case-list")).json()["results"]} == {mine.pk}

@@ -115,6 +115,17 @@ def test_every_change_is_audited_and_an_unchanged_request_is_idempotent(versions
     ]
 
 
+def test_stop_and_promote_refuse_without_a_canary_and_audit_their_own_words(versions):
+    for end, words in ((canary_stop, "running"), (canary_promote, "to promote")):
+        with pytest.raises(CanaryError, match=f"recs has no canary {words}") as refused:
+            end(name="recs")
+        assert refused.value.field == "name"
+    canary_set(name="recs", version=versions[1], share=10)
+    canary_promote(name="recs")
+    promoted = AuditLog.objects.filter(object_type="mlops.Canary").order_by("pk").last()
+    assert (promoted.action, promoted.summary, promoted.after) == ("action", "promoted canary: recs v2", None)
+
+
 def test_a_canary_that_cannot_serve_falls_back_to_production(versions):
     canary_set(name="recs", version=versions[1], share=100)
     loaded = model_for("recs", "k", production=lambda: ("prod", None), adapt=lambda version, obj: None)

@@ -48,3 +48,9 @@ def test_a_failing_model_does_not_stop_the_others_but_fails_the_command(only_tin
 
 def test_the_real_registry_lists_fraud():
     assert "fraud" in TRAINERS
+
+
+def test_bots_train_before_the_models_whose_data_excludes_bot_sessions():
+    """Segments and recommendations read events without flagged bot sessions, so train_all trains bots first."""
+    order = list(TRAINERS)
+    assert order.index("bots") < order.index("segments") < order.index("recommendations")

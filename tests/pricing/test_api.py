@@ -1,10 +1,12 @@
 """GET /api/v1/products/{id}/fair-price and /api/v1/pricing/outliers."""
+
 from __future__ import annotations
 
 from decimal import Decimal
 
 import pytest
 
+from apps.pricing.models import PriceSuggestion
 from tests import factories
 from tests.pricing.builders import outlier_product, suggest
 
@@ -22,6 +24,7 @@ def test_fair_price_answers_the_range_position_and_source(api_a, merchant_a):
     assert Decimal(body["low"]) < Decimal(body["mid"]) < Decimal(body["high"])
     assert body["model_version"] is None and body["error"] == {}
     assert body["comparables"] == 5 and body["category_level"] == probe.category.path
+    assert not PriceSuggestion.objects.exists()  # a GET computes, never stores
 
 
 def test_fair_price_of_another_merchants_product_is_404(api_a, merchant_b):

@@ -1,10 +1,13 @@
 """The product page's fair price card and the portal's price outliers page (rows, filters, CSV)."""
+
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.pricing.models import PriceSuggestion
 from tests import factories
@@ -25,6 +28,19 @@ def test_product_page_shows_the_range_and_where_the_price_sits(client_a, merchan
     assert 'data-fair-price="above"' in html
     assert "10.00 – 20.00" in html and "Above range" in html
     assert "interquartile range of 10 listings" in html
+
+
+def test_reading_the_product_page_writes_no_suggestion(client_a, merchant_a):
+    category = factories.CategoryFactory(name="Mugs")
+    product, *_ = (factories.ProductFactory(merchant=merchant_a, category=category, price=Decimal(p)) for p in ("9", "12", "15"))
+    url = reverse("catalog:product-detail", args=[product.external_id])
+    assert 'data-fair-price="below"' in client_a.get(url).content.decode()  # computed on read...
+    assert PriceSuggestion.objects.count() == 0  # ...not stored
+    suggest(product, "1.00", "2.00", "3.00")
+    PriceSuggestion.objects.update(computed_at=timezone.now() - timedelta(days=1))
+    before = list(PriceSuggestion.objects.values())
+    assert client_a.get(url).status_code == 200
+    assert list(PriceSuggestion.objects.values()) == before
 
 
 def test_product_page_shows_the_models_error(trained, catalog, client, platform_admin):

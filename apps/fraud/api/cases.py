@@ -2,7 +2,8 @@
 
 Row access is the tenancy scope's (another merchant's case is a 404, like a missing one); the
 role check for working a case is the services' (403), made after the case is found so that a
-merchant member probing ids learns nothing about other merchants.
+merchant member probing ids learns nothing about other merchants, and before the input is
+validated so that a caller who may not work cases cannot use the assignee's 400 to probe usernames.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import Serializer
 
 from apps.core.api.errors import error_responses
 from apps.core.api.views import MerchantDataViewSet
@@ -90,9 +92,12 @@ class CaseViewSet(mixins.ListModelMixin, MerchantDataViewSet):
         detail = case_detail(user=request.user, case_id=int(pk))
         return Response(CaseDetailSerializer(detail, context=self.get_serializer_context()).data)
 
-    def _run(self, service, **params) -> Response:
+    def _run(self, service, input_serializer: type[Serializer] | None = None) -> Response:
+        """Find the case (404), check the role (403), then validate the input (400) and act."""
         case = self.get_object()
         with case_refusals():
+            services.require_case_worker(self.request.user)
+            params = self.validated_input(input_serializer) if input_serializer else {}
             service(case=case, actor=self.request.user, **params)
         return Response(CaseRowSerializer(case, context=self.get_serializer_context()).data)
 
@@ -109,12 +114,12 @@ class CaseViewSet(mixins.ListModelMixin, MerchantDataViewSet):
     @extend_schema(request=AssignInputSerializer, responses=ACTION_RESPONSES)
     @action(detail=True, methods=["post"])
     def assign(self, request: Request, pk: str) -> Response:
-        return self._run(services.case_assign, **self.validated_input(AssignInputSerializer))
+        return self._run(services.case_assign, AssignInputSerializer)
 
     @extend_schema(request=SnoozeInputSerializer, responses=ACTION_RESPONSES)
     @action(detail=True, methods=["post"])
     def snooze(self, request: Request, pk: str) -> Response:
-        return self._run(services.case_snooze, **self.validated_input(SnoozeInputSerializer))
+        return self._run(services.case_snooze, SnoozeInputSerializer)
 
     @extend_schema(
         request=DecideInputSerializer,
@@ -123,13 +128,14 @@ class CaseViewSet(mixins.ListModelMixin, MerchantDataViewSet):
     )
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str) -> Response:
-        return self._run(services.case_decide, **self.validated_input(DecideInputSerializer))
+        return self._run(services.case_decide, DecideInputSerializer)
 
     @extend_schema(request=NoteInputSerializer, responses={201: CaseEventSerializer, **error_responses(400, 404)})
     @action(detail=True, methods=["post"])
     def notes(self, request: Request, pk: str) -> Response:
         case = self.get_object()
         with case_refusals():
+            services.require_case_worker(request.user)
             event = services.case_note(case=case, actor=request.user, **self.validated_input(NoteInputSerializer))
         return Response(CaseEventSerializer(event).data, status=status.HTTP_201_CREATED)
 
@@ -140,6 +146,8 @@ class CaseViewSet(mixins.ListModelMixin, MerchantDataViewSet):
     )
     @action(detail=False, methods=["post"])
     def bulk(self, request: Request) -> Response:
+        with case_refusals():
+            services.require_case_worker(request.user)
         values = self.validated_input(BulkInputSerializer)
         case_ids = list(dict.fromkeys(values["case_ids"]))
         found = self.get_queryset().in_bulk(case_ids)

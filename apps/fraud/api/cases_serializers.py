@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.accounts.models import User
-from apps.fraud.cases import BULK_ACTIONS, CASE_WORKER_ROLES
+from apps.fraud.cases import BULK_ACTIONS, CASE_WORKER_ROLES, NOT_A_CASE_WORKER
 from apps.fraud.models import Assessment, CaseEvent, ReviewCase
 from apps.orders.api.serializers import OrderOutputSerializer, PaymentOutputSerializer
 
@@ -95,9 +95,13 @@ class CaseDetailSerializer(serializers.Serializer):
 
 
 class CaseWorkerField(serializers.SlugRelatedField):
-    """A colleague who works cases, by username; anyone else is 'unknown' (no hint who exists)."""
+    """A colleague who works cases, by username.
 
-    default_error_messages = {"does_not_exist": "No fraud analyst or admin {slug_name}={value!r}."}
+    A username that does not exist and one of a user who may not work cases get the same message
+    (the queryset holds only case workers), so the answer says nothing about who exists.
+    """
+
+    default_error_messages = {"does_not_exist": NOT_A_CASE_WORKER, "invalid": NOT_A_CASE_WORKER}
 
     def __init__(self, **kwargs):
         kwargs.setdefault("slug_field", "username")

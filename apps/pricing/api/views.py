@@ -26,7 +26,8 @@ class FairPriceView(APIView):
         summary="A product's suggested price range",
         description="The fair price model's 80% range for the listing (10th to 90th percentile of what comparable "
         "listings sell for, conformally calibrated), where the current price sits, and the model's cross-validated error. "
-        "Without a trained model: the category's interquartile range. Computed on first read and stored.",
+        "Without a trained model: the category's interquartile range. Reads never store: a listing without a "
+        "current stored suggestion gets one computed for this answer.",
         responses={200: FairPriceSerializer, **error_responses(404)},
     )
     def get(self, request: Request, external_id: str) -> Response:
@@ -46,7 +47,7 @@ class OutlierPagination(CursorPagination):
         tags=["pricing"],
         summary="Listings priced outside their suggested range",
         description="Active listings of the caller's merchants whose price is above or below their stored suggestion, "
-        "furthest out first. Suggestions are written when a fair price model is promoted and when a product is read.",
+        "furthest out first. Suggestions are stored when a fair price model is promoted and by the hourly refresh.",
         responses={200: OutlierSerializer(many=True), **error_responses(400)},
     )
 )
