@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -36,6 +37,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier, IsolationForest
 from sklearn.isotonic import IsotonicRegression
 
 from ml.evaluation import card_precision_top_k, precision_recall_at, ranking_metrics
+from ml.fraud.compiled_boosting import COMPILED_MAX_ROWS, CompiledBoosting
 from ml.fraud.features import FEATURE_NAMES
 from ml.fraud.thresholds import ThresholdChoice, choose_thresholds
 from ml.fraud.velocity import DEFAULT_LABEL_DELAY_DAYS
@@ -106,7 +108,14 @@ class FraudModel:
     anomaly_weight: float = ANOMALY_WEIGHT
 
     def raw_probability(self, X: np.ndarray) -> np.ndarray:
+        if len(X) <= COMPILED_MAX_ROWS:
+            return self._compiled_classifier.probability(X)
         return self.classifier.predict_proba(X)[:, 1]
+
+    @cached_property
+    def _compiled_classifier(self) -> CompiledBoosting:
+        """The trees in the form single payments are scored with (built on first use, so older artifacts get it too)."""
+        return CompiledBoosting(self.classifier)
 
     def probability(self, X: np.ndarray) -> np.ndarray:
         return self.calibrator.predict(self.raw_probability(X))

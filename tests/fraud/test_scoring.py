@@ -208,7 +208,7 @@ def stub_model(monkeypatch, db):
     version = ModelVersion.objects.create(name="fraud", version=1, checksum="0" * 64, features=list(FEATURE_NAMES))
 
     def install(stub: _StubModel) -> None:
-        monkeypatch.setattr(scoring, "served_model", lambda: (version, stub))
+        monkeypatch.setattr(scoring, "served_model", lambda config=None: (version, stub))
         monkeypatch.setattr(scoring, "explain_rows", lambda model, X: [[] for _ in X])
 
     return install

@@ -4,8 +4,10 @@
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.ensemble import IsolationForest
+from sklearn.ensemble import HistGradientBoostingClassifier, IsolationForest
 
+from ml.fraud import model as model_module
+from ml.fraud.compiled_boosting import CompiledBoosting
 from ml.fraud.explain import explain_row
 from ml.fraud.features import FEATURE_NAMES, features_for_history
 from ml.fraud.model import CompiledIsolationForest, time_split, train_fraud_model
@@ -55,6 +57,28 @@ def test_compiled_isolation_forest_matches_scikit_learn():
     forest = IsolationForest(n_estimators=30, random_state=0).fit(X)
     compiled = CompiledIsolationForest(forest, np.zeros(6))
     np.testing.assert_allclose(compiled.score_samples(X), forest.score_samples(X), rtol=0, atol=1e-12)
+
+
+def test_compiled_boosting_gives_scikit_learns_probabilities_with_missing_values():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(3_000, 5)) * [1, 10, 100, 1, 1_000]
+    y = (X[:, 0] + X[:, 1] / 10 + rng.normal(size=3_000) > 1).astype(int)
+    X[rng.random(X.shape) < 0.1] = np.nan  # "no history" must follow each node's missing-value side
+    classifier = HistGradientBoostingClassifier(max_iter=60, max_leaf_nodes=15, random_state=0).fit(X, y)
+    compiled = CompiledBoosting(classifier)
+    np.testing.assert_array_equal(compiled.probability(X[:500]), classifier.predict_proba(X[:500])[:, 1])
+    with pytest.raises(ValueError, match="features"):
+        compiled.probability(X[:3, :4])
+
+
+def test_fraud_model_serves_small_batches_compiled_and_large_ones_through_scikit_learn(trained, monkeypatch):
+    _, features, result = trained
+    X = features[list(FEATURE_NAMES)].to_numpy()[-300:]
+    expected = result.model.classifier.predict_proba(X)[:, 1]
+    np.testing.assert_array_equal(result.model.raw_probability(X), expected)
+    monkeypatch.setattr(model_module, "COMPILED_MAX_ROWS", 10)
+    monkeypatch.setattr(CompiledBoosting, "probability", lambda self, X: pytest.fail("large batches go to scikit-learn"))
+    np.testing.assert_array_equal(result.model.raw_probability(X), expected)
 
 
 def test_served_model_gives_the_trained_probabilities_one_row_or_a_batch(trained):
