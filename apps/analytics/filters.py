@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Max, Q, QuerySet
 
 from apps.analytics.models import DailyMerchantKPI
@@ -23,6 +24,13 @@ if TYPE_CHECKING:
 
 DEFAULT_DAYS = 90
 MAX_DAYS = 731
+EARLIEST_DAY, LATEST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+DAY_VALIDATORS = [
+    MinValueValidator(EARLIEST_DAY, message=f"Choose a day from {EARLIEST_DAY} on."),
+    MaxValueValidator(LATEST_DAY, message=f"Choose a day up to {LATEST_DAY}."),
+]
+"""Bounds on a requested day: far-away dates hold no data, and comparing with the previous period
+of a range starting in year 340 ran off the calendar (an OverflowError, found by schema fuzzing)."""
 
 
 @dataclass(frozen=True)

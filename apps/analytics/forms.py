@@ -6,15 +6,15 @@ from datetime import date
 from django import forms
 
 from apps.analytics.dashboards import Options
-from apps.analytics.filters import MAX_DAYS, Filters, filters_resolve
+from apps.analytics.filters import DAY_VALIDATORS, MAX_DAYS, Filters, filters_resolve
 from apps.analytics.rollups import DEFAULT_WINDOW, WINDOWS
 from apps.analytics.selectors import FUNNEL_BREAKDOWNS, MIN_TOGETHER
 from apps.catalog.models import Category
 
 
 class AnalyticsFilterForm(forms.Form):
-    start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(required=False, validators=DAY_VALIDATORS, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(required=False, validators=DAY_VALIDATORS, widget=forms.DateInput(attrs={"type": "date"}))
     merchant = forms.ChoiceField(required=False)
     segment = forms.ChoiceField(required=False)
     category = forms.ModelChoiceField(

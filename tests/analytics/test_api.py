@@ -46,6 +46,13 @@ def test_bad_input_names_the_field(built, api_a):
     assert "start" in api_a.get(reverse("analytics-cohorts"), {"start": "yesterday"}).json()["errors"]
 
 
+def test_days_off_the_calendar_are_a_field_error_not_a_server_error(built, api_a):
+    # The previous-period comparison of a range starting in year 340 overflowed `date` (a 500 found by schema fuzzing).
+    response = api_a.get(reverse("analytics-sellers"), {"start": "0340-08-03"})
+    assert response.status_code == 400 and "2000-01-01" in response.json()["errors"]["start"][0]
+    assert "end" in api_a.get(reverse("analytics-kpis"), {"end": "9999-12-31"}).json()["errors"]
+
+
 def test_anomalies_list_is_scoped(built, api_a):
     shop, other = built
     mine = KpiAnomaly.objects.create(merchant=shop.merchant, kpi="orders", day=shop.day, value=9, expected=3, lower=1, upper=5,

@@ -93,6 +93,7 @@ def test_bad_filters_answer_400_naming_the_field_and_unknown_tables_404(built, s
     response = client.get(reverse("analytics:trends"), {"start": "2026-05-02", "end": "2026-05-01"})
     assert response.status_code == 400 and "before the start date" in response.content.decode()
     assert client.get(reverse("analytics:funnel"), {"window": "3y"}).status_code == 400
+    assert client.get(reverse("analytics:sellers"), {"start": "0340-08-03"}).status_code == 400
     assert client.get(reverse("analytics:funnel"), {"format": "csv", "table": "nope"}).status_code == 404
 
 

@@ -3,15 +3,19 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from apps.analytics.filters import MAX_DAYS
+from apps.analytics.filters import DAY_VALIDATORS, MAX_DAYS
 from apps.analytics.rollups import DEFAULT_WINDOW, WINDOWS
 from apps.analytics.selectors import FUNNEL_BREAKDOWNS, MIN_TOGETHER
 from apps.catalog.models import Category
 
 
 class AnalyticsQuerySerializer(serializers.Serializer):
-    start = serializers.DateField(required=False, help_text="First day (default: 90 days before `end`).")
-    end = serializers.DateField(required=False, help_text="Last day, inclusive (default: the last day with data).")
+    start = serializers.DateField(
+        required=False, validators=DAY_VALIDATORS, help_text="First day (default: 90 days before `end`)."
+    )
+    end = serializers.DateField(
+        required=False, validators=DAY_VALIDATORS, help_text="Last day, inclusive (default: the last day with data)."
+    )
     merchant = serializers.SlugField(required=False, help_text="One of your merchants (default: all of them).")
     segment = serializers.CharField(required=False, max_length=100, help_text="Segment name (funnel and cohorts).")
     category = serializers.SlugField(required=False, max_length=400, help_text="Category slug; its subcategories count too.")
