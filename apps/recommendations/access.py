@@ -5,7 +5,9 @@ The cached answer costs one cache round trip; before these copies, finding the s
 top of it. The storefront's id comes from the per-process merchant directory
 (`apps.merchants.directory`: external id -> id, MERCHANT_SECONDS there); each process also keeps
 recently asked shoppers' external id -> (id, merchants they are linked to), for CUSTOMER_SECONDS,
-at most CUSTOMER_ENTRIES of them (least recently used dropped), in an `apps.core.process_cache` map.
+at most CUSTOMER_ENTRIES of them (least recently used dropped), and recently asked products'
+external id -> (id, merchant, category) for PRODUCT_SECONDS (similar items), in
+`apps.core.process_cache` maps.
 
 Tenancy is checked on every request against these copies exactly as the scoped queries did (a
 customer is visible to merchant staff when linked to one of their merchants). A link added
@@ -20,6 +22,7 @@ from typing import NamedTuple
 
 from django.http import Http404
 
+from apps.catalog.models import Product
 from apps.core.process_cache import ProcessCache
 from apps.core.tenancy import merchant_ids_for_user
 from apps.customers.models import Customer, MerchantCustomer
@@ -28,6 +31,8 @@ from apps.merchants.selectors import merchants_by_external_id
 
 CUSTOMER_SECONDS = 60.0
 CUSTOMER_ENTRIES = 50_000
+PRODUCT_SECONDS = 60.0
+PRODUCT_ENTRIES = 20_000
 
 
 class CustomerRef(NamedTuple):
@@ -37,18 +42,35 @@ class CustomerRef(NamedTuple):
     external_id: str
 
 
+class ProductRef(NamedTuple):
+    """What similar-item serving needs of a product: ids only, no full row or joins."""
+
+    pk: int
+    external_id: str
+    merchant_id: int
+    category_id: int | None
+
+
 class _Shopper(NamedTuple):
     pk: int
     merchant_ids: frozenset[int]
 
 
 _shoppers: ProcessCache[str, _Shopper] = ProcessCache(ttl=CUSTOMER_SECONDS, max_entries=CUSTOMER_ENTRIES)
+_products: ProcessCache[str, ProductRef] = ProcessCache(ttl=PRODUCT_SECONDS, max_entries=PRODUCT_ENTRIES)
 
 
 def access_forget() -> None:
     """Drop this process's copies (tests)."""
     directory_clear_local()
     _shoppers.clear()
+    _products.clear()
+
+
+def product_forget(*args, instance=None, **kwargs) -> None:
+    """A product saved or deleted here: drop its entry (its merchant or category may have changed)."""
+    if instance is not None:
+        _products.pop(instance.external_id)
 
 
 def shopper_forget(*args, instance=None, **kwargs) -> None:
@@ -94,3 +116,24 @@ def customer_ref(*, user, external_id: str) -> CustomerRef:
     if not _visible(entry, allowed):
         raise Http404("No such customer.")
     return CustomerRef(entry.pk, external_id)
+
+
+def product_ref(*, user, external_id: str) -> ProductRef:
+    """The product, if the caller may see it; Http404 otherwise (as `catalog.selectors.product_get`).
+
+    A cached similar-items answer then needs no database read at all: the product lookup was the
+    one query left on that path.
+    """
+    allowed = merchant_ids_for_user(user)
+    if allowed is not None and not allowed:
+        raise Http404("No such product.")
+    entry = _products.get(external_id)
+    if entry is None:
+        row = Product.objects.filter(external_id=external_id).values_list("pk", "merchant_id", "category_id").first()
+        if row is None:
+            raise Http404("No such product.")
+        entry = ProductRef(row[0], external_id, row[1], row[2])
+        _products.set(external_id, entry, stamp=None)
+    if allowed is not None and entry.merchant_id not in allowed:
+        raise Http404("No such product.")
+    return entry

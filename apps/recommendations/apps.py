@@ -16,12 +16,15 @@ class RecommendationsConfig(AppConfig):
         # The per-process shopper copies (apps.recommendations.access) follow changes made here.
         from django.db.models.signals import post_delete, post_save
 
+        from apps.catalog.models import Product
         from apps.customers.models import Customer, MerchantCustomer
         from apps.merchants.models import Merchant
-        from apps.recommendations.access import shopper_forget
+        from apps.recommendations.access import product_forget, shopper_forget
 
         post_save.connect(shopper_forget, sender=Merchant, dispatch_uid="recommendations.access.merchant_saved")
         post_delete.connect(shopper_forget, sender=Merchant, dispatch_uid="recommendations.access.merchant_deleted")
         post_save.connect(shopper_forget, sender=Customer, dispatch_uid="recommendations.access.customer_saved")
         post_delete.connect(shopper_forget, sender=Customer, dispatch_uid="recommendations.access.customer_deleted")
         post_delete.connect(shopper_forget, sender=MerchantCustomer, dispatch_uid="recommendations.access.link_deleted")
+        post_save.connect(product_forget, sender=Product, dispatch_uid="recommendations.access.product_saved")
+        post_delete.connect(product_forget, sender=Product, dispatch_uid="recommendations.access.product_deleted")

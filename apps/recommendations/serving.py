@@ -20,13 +20,13 @@ from django.core.cache import cache
 from django.db.models import Count
 from django.utils import timezone
 
-from apps.catalog.models import Product
+from apps.catalog.models import Category, Product
 from apps.customers.models import Customer
 from apps.events.models import Event
 from apps.mlops.canary import canary_arm, canary_observe, model_for
 from apps.mlops.selectors import production_model
 from apps.recommendations import integrations, live
-from apps.recommendations.access import CustomerRef
+from apps.recommendations.access import CustomerRef, ProductRef
 from apps.recommendations.conf import setting
 from apps.recommendations.selectors import MODEL_NAME, POSITIVE_TYPES, products_by_id, products_state, shopper_history
 from ml.recs.blend import BLENDED_SOURCES
@@ -254,7 +254,7 @@ def user_recommendations(
     return {**payload, "cached": False}
 
 
-def similar_products(*, product: Product, scope: Scope, limit: int = 10) -> dict:
+def similar_products(*, product: Product | ProductRef, scope: Scope, limit: int = 10) -> dict:
     """Items like `product` among the scope's available products.
 
     A product newer than the model gets its category's trending items (cold start).
@@ -282,11 +282,11 @@ def similar_products(*, product: Product, scope: Scope, limit: int = 10) -> dict
 
 
 def _new_product_similar(
-    model: RecsModel, product: Product, scope: Scope, allowed: np.ndarray, limit: int
+    model: RecsModel, product: Product | ProductRef, scope: Scope, allowed: np.ndarray, limit: int
 ) -> list[dict]:
     """Cold start for a product the model has not met: its category's trending items (any category's when unknown)."""
     trending = model.sources["trending"]
-    path = product.category.path if product.category else ""
+    path = Category.objects.filter(pk=product.category_id).values_list("path", flat=True).first() or ""
     same = model.catalogue.categories == path
     mask = allowed & same if path and (allowed & same).any() else allowed
     leaf = path.split(" > ")[-1] if path else ""

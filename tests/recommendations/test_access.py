@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from apps.catalog.models import Product
 from apps.customers.models import link_customers
 from apps.recommendations.access import customer_ref, merchant_id_for
 from tests import factories
@@ -60,3 +61,17 @@ def test_an_external_id_given_to_a_new_customer_maps_to_the_new_row(db, platform
     made.delete()
     again = factories.CustomerFactory(external_id="REUSED-ID")
     assert customer_ref(user=platform_admin, external_id="REUSED-ID").pk == again.pk
+
+
+def test_a_cached_similar_answer_reads_no_product_row_and_tenancy_still_holds(trained, api_a, api_b):
+    world, _, _ = trained
+    product = Product.objects.filter(merchant=world.merchant_a).first()
+    url = reverse("recommendations-similar", kwargs={"external_id": product.external_id})
+    assert api_a.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as captured:
+        again = api_a.get(url)
+    assert again.status_code == 200 and again.json()["cached"]
+    assert "catalog_product" not in " ".join(query["sql"] for query in captured.captured_queries)
+    assert api_b.get(url).status_code == 404  # in this process's copy now, still merchant A's only
+    product.delete()  # a signal drops the copy: the id is unknown again at once
+    assert api_a.get(url).status_code == 404

@@ -12,7 +12,7 @@ from apps.core.api.errors import error_responses
 from apps.core.permissions import IsMerchantDataReader
 from apps.core.tenancy import merchant_ids_for_user
 from apps.customers.selectors import customer_get
-from apps.recommendations.access import customer_ref, merchant_id_for
+from apps.recommendations.access import customer_ref, merchant_id_for, product_ref
 from apps.recommendations.api.serializers import (
     ExplainQuerySerializer,
     ExplanationSerializer,
@@ -76,7 +76,7 @@ class SimilarProductsView(_RecommendationsView):
     )
     def get(self, request: Request, external_id: str) -> Response:
         values, scope = self.query(request)
-        product = product_get(user=request.user, external_id=external_id)
+        product = product_ref(user=request.user, external_id=external_id)
         return Response(similar_products(product=product, scope=scope, limit=values["limit"]))
 
 
