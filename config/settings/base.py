@@ -3,9 +3,11 @@
 Unset DATABASE_URL / REDIS_URL means "a newcomer's laptop": SQLite, local-memory
 cache, in-memory channel layer and eager Celery, so the demo runs anywhere.
 """
+import copy
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -126,6 +128,20 @@ if USING_POSTGRES and env.bool("DB_POOL", default=False):
     # https://docs.djangoproject.com/en/5.2/ref/databases/#connection-pool
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": env.int("DB_POOL_MAX", default=10)}
+# A PostgreSQL read replica for the dashboards' rollup reads (apps/core/db_routers.py says which
+# reads and why): the primary's pool, timeouts and health checks with the replica's address. Tests
+# mirror it to the primary, so a test reads what it wrote.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    if not USING_POSTGRES:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL to name the PostgreSQL primary")
+    _replica = environ.Env.db_url_config(DATABASE_REPLICA_URL)
+    DATABASES["replica"] = copy.deepcopy(DATABASES["default"])
+    DATABASES["replica"].setdefault("OPTIONS", {}).update(_replica.pop("OPTIONS", {}))  # e.g. ?sslmode=require
+    DATABASES["replica"].update(_replica, TEST={"MIRROR": "default"})
+    DATABASE_ROUTERS = ["apps.core.db_routers.DashboardReplicaRouter"]
+    # Before axes, which must stay last; it only marks the request as one whose rollup reads may lag.
+    MIDDLEWARE.insert(MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "apps.core.db_routers.DashboardReadsMiddleware")
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
