@@ -1,9 +1,18 @@
 """Search quality and latency on demo data: nDCG@10 of learned vs plain full-text ranking, p95 latency.
 
-    .venv/bin/python bench/search.py --database-url postgres://postgres@127.0.0.1:5432/DB \
-        [--products 5000 --customers 5000 --days 90] [--latency-queries 400]
+    .venv/bin/python bench/search.py --database-url postgres://postgres@127.0.0.1:5432/DB
+    .venv/bin/python bench/search.py --database-url ... --products 5000 --customers 5000 --days 90 --latency-queries 200
 
-1. migrate the throwaway database and, if its catalog is empty, seed the demo into it;
+DB is a throwaway database (the names postgres, shopsignal, template0/1 and ./db.sqlite3 are
+refused). Create it empty (`psql -h 127.0.0.1 -U postgres -c "create database DB"`) and the
+first run seeds the demo into it (about a minute for 5,000 products). Against an existing
+database (the same URL again, or any database holding a seeded demo) its data is used as it is:
+nothing is seeded when products exist (--products/--customers/--days are then ignored),
+`migrate` and `ANALYZE` run, and everything else the benchmark writes (boosts, logs, a token) is
+rolled back. Run it on an idle machine for the wall-clock figures; the CPU figures
+(time.process_time of this process) and the round trips hold under load too.
+
+1. migrate the database and, if its catalog is empty, seed the demo into it;
 2. cut the event window at `--train-share` (default two thirds): behaviour boosts are built from
    the events before the cut only (the same `behaviour_refresh` the hourly job runs);
 3. judgment list from the events after the cut: each (storefront, query) searched and then
@@ -12,10 +21,9 @@
    each searching the query's own storefront, printed side by side;
 5. the database round trips of one warm `GET /api/v1/search`, listed;
 6. latency of `GET /api/v1/search` (Django's test client, a storefront's bearer token: routing,
-   auth, search, facets, serialisation and the search log) and of the engine alone, over queries
-   drawn from the judged ones with a typo variant for a third of them; p50/p95/p99.
-
-Everything the benchmark writes (boosts, logs, a token) is rolled back at the end.
+   auth, search, facets, serialisation and the search log), wall clock and this process's CPU,
+   and of the engine alone, over queries drawn from the judged ones with a typo variant for a
+   third of them; p50/p95/p99.
 """
 from __future__ import annotations
 
@@ -72,14 +80,17 @@ def _typo(query: str, rng: random.Random) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", required=True, help="A throwaway PostgreSQL database (SQLite works, slowly).")
-    parser.add_argument("--products", type=int, default=5_000)
-    parser.add_argument("--customers", type=int, default=5_000)
-    parser.add_argument("--days", type=int, default=90)
-    parser.add_argument("--train-share", type=float, default=2 / 3)
-    parser.add_argument("--latency-queries", type=int, default=200)
-    parser.add_argument("--seed", type=int, default=0)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument(
+        "--database-url", required=True,
+        help="A throwaway PostgreSQL database, empty (seeded) or holding a seeded demo (used as is). SQLite works, slowly.",
+    )
+    parser.add_argument("--products", type=int, default=5_000, help="Products to seed into an empty database.")
+    parser.add_argument("--customers", type=int, default=5_000, help="Customers to seed into an empty database.")
+    parser.add_argument("--days", type=int, default=90, help="Days of events to seed into an empty database.")
+    parser.add_argument("--train-share", type=float, default=2 / 3, help="Share of the event window boosts learn from.")
+    parser.add_argument("--latency-queries", type=int, default=200, help="Requests per latency figure.")
+    parser.add_argument("--seed", type=int, default=0, help="Random seed of the query sample and its typos.")
     args = parser.parse_args()
     _configure(args.database_url, Path(tempfile.mkdtemp(prefix="search-bench-")))
     import django
@@ -177,12 +188,14 @@ def _run(args) -> None:
         api.append(time.perf_counter() - wall)
         api_cpu.append(time.process_time() - cpu)
         assert response.status_code == 200, response.content[:200]
-    engine_learned, engine_plain, platform = [], [], []
+    engine_learned, engine_learned_cpu, engine_plain, platform = [], [], [], []
     for merchant_id, query in queries:
         for samples, flag in ((engine_learned, True), (engine_plain, False)):
-            t0 = time.perf_counter()
+            t0, cpu = time.perf_counter(), time.process_time()
             search(SearchRequest(query=query, merchant_ids=[merchant_id], learned=flag))
             samples.append(time.perf_counter() - t0)
+            if flag:
+                engine_learned_cpu.append(time.process_time() - cpu)
         t0 = time.perf_counter()
         search(SearchRequest(query=query, merchant_ids=None))
         platform.append(time.perf_counter() - t0)
@@ -192,6 +205,7 @@ def _run(args) -> None:
     print(f"  GET /api/v1/search, storefront {merchant.slug} ({listed:,} active products)  {_percentiles(api)}")
     print(f"    of which this process's CPU                                    {_percentiles(api_cpu)}")
     print(f"  engine, storefront, learned ranking                            {_percentiles(engine_learned)}")
+    print(f"    of which this process's CPU                                    {_percentiles(engine_learned_cpu)}")
     print(f"  engine, storefront, plain full-text                            {_percentiles(engine_plain)}")
     print(f"  engine, every storefront (platform-wide)                       {_percentiles(platform)}")
 

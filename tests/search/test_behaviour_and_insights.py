@@ -62,6 +62,21 @@ def test_boosts_are_per_storefront(merchant_a, merchant_b, mugs):
     assert mine.ranking == "text" and theirs.pk not in mine.ranked_ids
 
 
+def test_products_bought_after_a_query_are_results_even_when_their_text_does_not_match(merchant_a, mugs):
+    teapot = factories.ProductFactory(merchant=merchant_a, title="Stoneware Teapot", description="Pours well.")
+    retired = factories.ProductFactory(merchant=merchant_a, title="Retired Teapot", description="Pours.", active=False)
+    for i in range(8):
+        _session(merchant_a, f"t{i}", "personalised mug", teapot)
+        _session(merchant_a, f"r{i}", "personalised mug", retired)
+    refresh_behaviour_task()
+    learned = search(SearchRequest(query="personalised mug", merchant_ids=[merchant_a.pk]))
+    assert learned.ranking == "learned"
+    assert set(learned.ranked_ids) == {teapot.pk, *(mug.pk for mug in mugs)} and learned.count == 5
+    assert retired.pk not in learned.ranked_ids
+    plain = search(SearchRequest(query="personalised mug", merchant_ids=[merchant_a.pk], learned=False))
+    assert plain.ranking == "text" and teapot.pk not in plain.ranked_ids
+
+
 def test_insights_page_shows_top_zero_result_and_low_click_queries_with_advice(client, staff_a, merchant_a, merchant_b, mugs):
     for i in range(6):
         _session(merchant_a, f"z{i}", "wooden spoon")  # nothing matches, nobody clicks

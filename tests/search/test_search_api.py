@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from apps.catalog.models import Category
+from apps.catalog.models import Category, Tag
 from apps.search.models import SearchQueryLog, SearchSynonym
 from tests import factories
 
@@ -112,3 +112,34 @@ def test_every_search_with_a_query_is_logged(api_a, merchant_a, catalog):
     _search(api_a)
     logged = {(row.merchant_id, row.query, row.results) for row in SearchQueryLog.objects.all()}
     assert logged == {(merchant_a.pk, "personalised mug", 1), (merchant_a.pk, "unicorn", 0)}
+
+
+def test_hits_show_each_product_exactly_as_the_product_api_does(api_a, merchant_a, catalog):
+    """Hits are rendered from plain values, not through ProductOutputSerializer: the two must not drift."""
+    mug = catalog["mug"]
+    mug.attributes = {"materials": ["ceramic"], "colours": ["white", "blue"]}
+    mug.save()
+    mug.tags.add(*(Tag.objects.create(name=name, slug=name) for name in ("gift", "ceramic", "zany")))
+    catalog["necklace"].tags.add(Tag.objects.create(name="silver", slug="silver"))
+    body = _search(api_a, q="personalised mug necklace")
+    assert {row["external_id"] for row in body["results"]} == {mug.external_id, catalog["necklace"].external_id}
+    for hit in body["results"]:
+        detail = api_a.get(reverse("product-detail", kwargs={"external_id": hit.pop("external_id")})).json()
+        detail.pop("external_id")
+        assert 0 < hit.pop("score") <= 1
+        assert hit == detail
+    assert body["results"][0]["tags"] == ["ceramic", "gift", "zany"]  # alphabetical, as the product API lists them
+    assert body["results"][1]["category"] is None
+
+
+def test_a_category_the_copies_do_not_know_yet_is_faceted_and_filtered(api_a, merchant_a, catalog):
+    _search(api_a, q="mug")  # this process now holds its copy of the category paths
+    home = Category.objects.get(path="Home")
+    [frames] = Category.objects.bulk_create(  # no signal: the copies are not told
+        [Category(name="Frames", parent=home, path="Home > Frames", slug="home-frames", depth=1)]
+    )
+    frame = factories.ProductFactory(merchant=merchant_a, title="Photo Frame Mug Rack", category=frames)
+    body = _search(api_a, q="mug", category="Home > Frames")
+    assert _ids(body) == [frame.external_id]
+    assert {"value": "Home > Frames", "count": 1} in body["facets"]["category"]
+    assert body["results"][0]["category"] == "Home > Frames"

@@ -31,13 +31,37 @@ class SearchInputSerializer(serializers.Serializer):
 
 
 class SearchHitSerializer(ProductOutputSerializer):
+    """A product as `ProductOutputSerializer` shows it, plus its score, rendered from the engine's plain values.
+
+    The declared fields document the shape (OpenAPI); `to_representation` fills it directly from
+    the page's values (merchant slug, category path and tag names already resolved), because
+    building this ModelSerializer's fields and running each of them cost more CPU than the whole
+    text search for a page of 20. tests/search asserts the output equals ProductOutputSerializer's.
+    """
+
     score = serializers.SerializerMethodField(help_text="Blended relevance in [0, 1]; 0 when browsing without a query.")
 
     class Meta(ProductOutputSerializer.Meta):
         fields = [*ProductOutputSerializer.Meta.fields, "score"]
 
-    def get_score(self, product) -> float:
-        return self.context["scores"].get(product.pk, 0.0)
+    # The only values that need formatting, as ProductOutputSerializer's fields for them do it.
+    _FORMATS = {
+        "price": serializers.DecimalField(max_digits=10, decimal_places=2).to_representation,
+        "created_at": serializers.DateTimeField().to_representation,
+        "updated_at": serializers.DateTimeField().to_representation,
+    }
+
+    def get_score(self, product: dict) -> float:
+        return self.context["scores"].get(product["id"], 0.0)
+
+    def to_representation(self, product: dict) -> dict:
+        formats = self._FORMATS
+        data = {
+            name: formats[name](product[name]) if name in formats else product[name]
+            for name in ProductOutputSerializer.Meta.fields
+        }
+        data["score"] = self.get_score(product)
+        return data
 
 
 class FacetValueSerializer(serializers.Serializer):
