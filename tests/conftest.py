@@ -27,9 +27,9 @@ def require_service(available: bool, what: str) -> None:
 def _fresh_merchant_directory():
     """Merchant ids by external id are kept per process (apps.merchants.directory) and a test's rows are
     rolled back without a signal: no test may resolve an external id to an earlier test's merchant."""
-    from apps.merchants.directory import directory_clear_local
+    from apps.merchants.directory import directory_forget
 
-    directory_clear_local()
+    directory_forget()  # this process's copy, and (through the shared generation) live servers' in integration tests
 
 
 @pytest.fixture

@@ -109,12 +109,13 @@ class FraudModel:
 
     def raw_probability(self, X: np.ndarray) -> np.ndarray:
         if len(X) <= COMPILED_MAX_ROWS:
-            return self._compiled_classifier.probability(X)
+            return self.compiled_classifier.probability(X)
         return self.classifier.predict_proba(X)[:, 1]
 
     @cached_property
-    def _compiled_classifier(self) -> CompiledBoosting:
-        """The trees in the form single payments are scored with (built on first use, so older artifacts get it too)."""
+    def compiled_classifier(self) -> CompiledBoosting:
+        """The trees in the form single payments are scored with (built on first use, so older artifacts get it too;
+        serving builds it when the model loads, `ml.fraud.serving.ServedFraudModel`)."""
         return CompiledBoosting(self.classifier)
 
     def probability(self, X: np.ndarray) -> np.ndarray:

@@ -52,6 +52,8 @@ class ServedFraudModel:
         if model.thresholds is None:
             raise ValueError("a fraud model needs review/decline thresholds before it can serve decisions")
         self.model = model
+        # Built now, at load, not inside the first payment's model time budget (~0.1 s for 200 trees).
+        model.compiled_classifier  # noqa: B018
         self._thresholds = model.thresholds
         self._columns = list(model.feature_names)
 
