@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -151,12 +151,20 @@ def version_promote(request, pk: int):
 @require_POST
 @staff_page(roles=PROMOTER_ROLES)
 def model_roll_back(request, name: str):
+    return _registry_action(
+        request, lambda: model_rollback(name=name, actor=request.user), NothingToRollBack,
+        lambda version: f"Rolled back: {version.name} v{version.version} is in production again.",
+    )
+
+
+def _registry_action(request, action, refused: type[Exception], success) -> HttpResponseRedirect:
+    """Run a registry action for the models page: its message (the refusal's own text when refused), then back."""
     try:
-        version = model_rollback(name=name, actor=request.user)
-    except NothingToRollBack as exc:
+        version = action()
+    except refused as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Rolled back: {version.name} v{version.version} is in production again.")
+        messages.success(request, success(version))
     return redirect("mlops:model-list")
 
 
@@ -181,25 +189,19 @@ def model_canary(request, name: str):
 @require_POST
 @staff_page(roles=PROMOTER_ROLES)
 def model_canary_stop(request, name: str):
-    try:
-        version = canary_stop(name=name, actor=request.user)
-    except CanaryError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"Canary of {name} v{version.version} stopped: production answers every request.")
-    return redirect("mlops:model-list")
+    return _registry_action(
+        request, lambda: canary_stop(name=name, actor=request.user), CanaryError,
+        lambda version: f"Canary of {name} v{version.version} stopped: production answers every request.",
+    )
 
 
 @require_POST
 @staff_page(roles=PROMOTER_ROLES)
 def model_canary_promote(request, name: str):
-    try:
-        version = canary_promote(name=name, actor=request.user)
-    except CanaryError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"{name} v{version.version} promoted from canary to production.")
-    return redirect("mlops:model-list")
+    return _registry_action(
+        request, lambda: canary_promote(name=name, actor=request.user), CanaryError,
+        lambda version: f"{name} v{version.version} promoted from canary to production.",
+    )
 
 
 @dataclass(frozen=True)
