@@ -256,6 +256,14 @@ class RedisVelocityStore:
             self._record(keys=keys, args=args, client=pipe)
         pipe.execute()
 
+    def forget(self, *, customers: set[str], cards: set[str], devices: set[str]) -> None:
+        """Delete these entities' keys, hydration markers included, so their next read rebuilds them."""
+        keys = [key for customer in customers for key in self._keys("c", customer).values()]
+        for kind, ids in (("k", cards), ("d", devices)):
+            keys += [key for entity in ids for key in self._keys(kind, entity).values()]
+        if keys:
+            self.client.delete(*keys)
+
     def flush(self) -> int:
         """Forget every velocity key (e.g. after a bulk import rewrote history); entities rehydrate lazily."""
         removed = 0

@@ -1,17 +1,21 @@
 """Online features (Redis path and database path) equal the offline ones training computes on the same payments."""
 from __future__ import annotations
 
+import io
 import random
 from datetime import timedelta
 from decimal import Decimal
 
 import numpy as np
 import pytest
+from django.core.management import CommandError, call_command
 from django.test import override_settings
 
+from apps.fraud import features_service
 from apps.fraud.models import Assessment
 from apps.fraud.selectors import payments_frame
 from apps.fraud.velocity_store import velocity_store
+from apps.imports.services import data_import
 from ml.fraud.features import FEATURE_NAMES, features_for_history
 from tests import factories
 from tests.conftest import require_service
@@ -123,3 +127,50 @@ def test_redis_state_is_rebuilt_from_the_database_after_a_flush(merchant_a, api_
     online = _score_stream(client, bodies[20:])
     ids = [body["transaction_id"] for body in bodies[20:]]
     np.testing.assert_array_equal(_matrix(online, ids), _offline(ids))
+
+
+def test_rebuild_velocity_warms_redis_so_live_payments_read_no_history(merchant_a, api_client_for, analyst, monkeypatch):
+    require_service(velocity_store() is not None, "Redis")
+    client = api_client_for(analyst)
+    bodies = _bodies("W")
+    for body in bodies[:30]:
+        client.post("/api/v1/fraud/score", body, format="json")
+    velocity_store().flush()
+    out = io.StringIO()
+    call_command("rebuild_velocity", "--no-progress", stdout=out)
+    assert "for 6 customers, 5 cards and 4 devices" in out.getvalue()
+    history_reads = []
+    real = features_service.payment_histories
+    monkeypatch.setattr(features_service, "payment_histories", lambda **kw: history_reads.append(kw) or real(**kw))
+    online = _score_stream(client, bodies[30:])
+    ids = [body["transaction_id"] for body in bodies[30:]]
+    assert not history_reads  # every entity was already in Redis
+    np.testing.assert_array_equal(_matrix(online, ids), _offline(ids))
+
+
+def test_rebuild_velocity_without_redis_says_so(settings):
+    settings.REDIS_URL = ""
+    with pytest.raises(CommandError, match="Redis is not configured"):
+        call_command("rebuild_velocity", "--no-progress")
+
+
+def test_an_import_drops_the_stale_redis_state_of_the_customers_it_wrote(
+    merchant_a, api_client_for, analyst, tmp_path, django_capture_on_commit_callbacks
+):
+    require_service(velocity_store() is not None, "Redis")
+    client = api_client_for(analyst)
+    late = [payment_body(f"N{i}", at=T0 + timedelta(days=8, hours=i), customer_id="IMP", card_id="KI") for i in range(3)]
+    client.post("/api/v1/fraud/score", late[0], format="json")
+    assert velocity_store().read(customers=["IMP"], cards=[], devices=[]).customers["IMP"] is not None
+    older = tmp_path / "older.csv"
+    older.write_text(
+        "transaction_id,timestamp,customer_id,merchant_id,card_id,amount,currency\n"
+        + "".join(f"OLDIMP{i},{(T0 + timedelta(days=7, hours=i)).isoformat()},IMP,MA,KI,15.00,USD\n" for i in range(4))
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert data_import(kind="transactions", path=older, progress=None).created == 4
+    stored = velocity_store().read(customers=["IMP"], cards=["KI"], devices=[])
+    assert stored.customers["IMP"] is None and stored.cards["KI"] is None  # forgotten: it did not count the import
+    online = _score_stream(client, late[1:])
+    np.testing.assert_array_equal(_matrix(online, ["N1", "N2"]), _offline(["N1", "N2"]))
+    assert online["N1"]["cust_count_7d"] == 5  # the four imported payments and N0

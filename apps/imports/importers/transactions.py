@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
+
 from apps.customers.models import link_customers
 from apps.customers.services import customers_ensure
+from apps.fraud.velocity_warm import velocity_forget
 from apps.imports import parsing
 from apps.imports.importers.base import BatchOutcome, Column, Importer, ParsedRow, RowRejected
 from apps.imports.importers.upsert import UpsertRow, rows_upsert
@@ -65,3 +68,11 @@ class TransactionsImporter(Importer):
             owner_field="merchant_id",
         )
         link_customers({(row.fields["merchant_id"], row.fields["customer_id"]) for row in accepted})
+        # Live velocity state in Redis does not count these payments: drop it, it rehydrates from the table.
+        values = [parsed.values for row in accepted for parsed in row.sources]
+        forget = {
+            "customers": {v["customer_id"] for v in values},
+            "cards": {v["card_id"] for v in values},
+            "devices": {v.get("device_id") or "" for v in values},
+        }
+        transaction.on_commit(lambda: velocity_forget(**forget))
