@@ -13,6 +13,12 @@ answer. Each process keeps its own copy instead, and a copy stops being used whe
   never kept under the new number. The generation is re-read at most every `check_seconds`
   (0: on every lookup, as revocation of API tokens needs), one shared-cache round trip per
   process per interval instead of one per read.
+
+Inside `generations_read_once()` (every HTTP request: `SharedGenerationsMiddleware`) the
+generations are read together, once: the first lookup fetches every generation this process
+knows in one `get_many`, and the rest of the request uses those numbers. A scoring call looked
+up a token, a merchant and its scoring configuration, three round trips for three numbers; and
+a request sees one consistent moment instead of three.
 """
 from __future__ import annotations
 
@@ -20,7 +26,9 @@ import random
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Generic, NamedTuple, TypeVar
 
 from django.core.cache import cache
@@ -36,6 +44,32 @@ def _seconds(value: Seconds) -> float:
     return float(value() if callable(value) else value)
 
 
+_known_keys: dict[str, None] = {}
+"""Every SharedGeneration key of this process, in creation order: what a request reads at once."""
+_read_once: ContextVar[dict[str, object] | None] = ContextVar("shared_generations_read", default=None)
+
+
+@contextmanager
+def generations_read_once() -> Iterator[None]:
+    """Within the block, every shared generation is read at most once, all of them in one round trip."""
+    token = _read_once.set({})
+    try:
+        yield
+    finally:
+        _read_once.reset(token)
+
+
+class SharedGenerationsMiddleware:
+    """One shared-cache read per request for every generation the request looks at (`generations_read_once`)."""
+
+    def __init__(self, get_response: Callable) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with generations_read_once():
+            return self.get_response(request)
+
+
 class SharedGeneration:
     """A number in the shared cache (Redis in production) that any process bumps to say "drop your copies"."""
 
@@ -45,9 +79,17 @@ class SharedGeneration:
         self._seen: object = _UNREAD
         self._checked = float("-inf")
         self._lock = threading.Lock()
+        _known_keys[key] = None
 
     def current(self) -> object:
         """The generation as last read; read again when that was `check_seconds` or more ago (None: never bumped)."""
+        read = _read_once.get()
+        if read is not None:
+            if self.key not in read:
+                unread = [key for key in _known_keys if key not in read]
+                found = cache.get_many(unread)
+                read.update({key: found.get(key) for key in unread})
+            return read[self.key]
         now = time.monotonic()
         with self._lock:
             if self._seen is not _UNREAD and now - self._checked < _seconds(self._check_seconds):
@@ -68,6 +110,9 @@ class SharedGeneration:
             cache.set(self.key, seen, timeout=None)
         with self._lock:
             self._seen, self._checked = seen, time.monotonic()
+        read = _read_once.get()
+        if read is not None:
+            read[self.key] = seen
 
 
 class _Entry(NamedTuple):

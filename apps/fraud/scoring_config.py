@@ -21,11 +21,11 @@ from dataclasses import dataclass
 
 import redis
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from apps.core.process_cache import SharedGeneration
 from apps.fraud.lists_service import ListIndex, list_index
 from apps.fraud.models import ListEntry, RiskSettings, Rule, WebhookEndpoint
 from apps.fraud.rules_service import rules_enabled
@@ -52,7 +52,7 @@ class RiskRow:
 
 @dataclass(frozen=True)
 class ScoringConfig:
-    generation: str | None
+    generation: object
     loaded_at: float
     rules: dict[str, tuple[CompiledRule, str]]
     risk: dict[int | None, RiskRow]
@@ -98,9 +98,12 @@ _current: ScoringConfig | None = None
 _lock = threading.Lock()
 
 
-def _generation() -> str | None:
+_shared_generation = SharedGeneration(GENERATION_KEY)
+
+
+def _generation() -> object:
     try:
-        return cache.get(GENERATION_KEY)
+        return _shared_generation.current()
     except redis.RedisError as error:
         logger.warning("scoring configuration generation unreadable, reloading from the database: %s", error)
         return uuid.uuid4().hex
@@ -133,7 +136,7 @@ def scoring_config() -> ScoringConfig:
 def scoring_config_changed() -> None:
     """Make every process reload its configuration on its next scoring call."""
     try:
-        cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        _shared_generation.bump()
     except redis.RedisError as error:
         logger.warning("could not announce a scoring configuration change (workers see it within %ss): %s",
                        settings.FRAUD_CONFIG_MAX_AGE_SECONDS, error)

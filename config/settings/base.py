@@ -70,6 +70,8 @@ MIDDLEWARE = [
     # First, so every later middleware's and view's log lines carry the request id, and every answer is counted.
     "apps.core.observability.RequestIdMiddleware",
     "apps.core.observability_metrics.HttpMetricsMiddleware",
+    # Token, merchant directory and scoring configuration generations: one Redis read per request.
+    "apps.core.process_cache.SharedGenerationsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -109,3 +109,35 @@ def test_peek_reads_without_the_shared_cache(monkeypatch):
     copies.peek("a")["n"] = 2
     monkeypatch.undo()
     assert copies.get("a") == {"n": 2}
+
+
+def test_inside_a_request_every_generation_is_read_once_and_together(monkeypatch):
+    tokens, merchants = SharedGeneration(KEY), SharedGeneration(KEY + ":other")
+    tokens.bump()
+    reads: list[list[str]] = []
+    real_get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: reads.append(sorted(keys)) or real_get_many(keys))
+    with process_cache.generations_read_once():
+        seen = tokens.current()
+        assert merchants.current() is None and tokens.current() == seen
+        merchants.bump()  # this request's own change is seen by the rest of it
+        assert merchants.current() is not None
+    assert len(reads) == 1 and {KEY, KEY + ":other"} <= set(reads[0])
+
+
+def test_another_process_bump_reaches_the_next_request_not_the_current_one():
+    here = SharedGeneration(KEY)
+    with process_cache.generations_read_once():
+        before = here.current()
+        cache.set(KEY, 12345)  # another process's bump
+        assert here.current() == before  # one consistent moment per request
+    with process_cache.generations_read_once():
+        assert here.current() != before
+
+
+def test_every_http_request_reads_the_generations_once(client, db, monkeypatch):
+    reads = []
+    real_get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: reads.append(keys) or real_get_many(keys))
+    client.get("/api/v1/products/", HTTP_AUTHORIZATION="Bearer not-a-token")
+    assert sum(KEY in keys or "accounts:api-token-version" in keys for keys in reads) == 1

@@ -1,12 +1,15 @@
 """The site-wide rate limits (per API token, per client IP): one throttle, DRF's default, answering 429
-in the API's JSON error shape with Retry-After, in one cache read and one cache write per request."""
+in the API's JSON error shape with Retry-After, in one Redis round trip per request (one cache read
+and one write on other caches)."""
 import pytest
+import redis
 from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from apps.accounts.models import ApiToken
-from apps.core.throttling import IPRateThrottle, TokenRateThrottle
+from apps.core.throttling import IPRateThrottle, TokenRateThrottle, gcra_admit
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +88,41 @@ def test_a_request_refused_by_its_token_still_counts_against_its_address(staff_a
     assert fresh.get("/api/v1/products/").status_code == 429  # the address's three requests are used up
 
 
+def test_a_rate_admits_its_burst_then_one_request_per_interval():
+    arrival, admitted = None, 0
+    for _ in range(5):  # 3 a minute, all at t=0
+        after, wait = gcra_admit(arrival, 0.0, interval=20.0, period=60.0)
+        if wait is None:
+            arrival, admitted = after, admitted + 1
+    assert admitted == 3 and wait == pytest.approx(20.0)
+    assert gcra_admit(arrival, 20.0, interval=20.0, period=60.0)[1] is None  # one interval later, one more
+    assert gcra_admit(arrival, 19.0, interval=20.0, period=60.0)[1] == pytest.approx(1.0)
+    assert gcra_admit(arrival, 500.0, interval=20.0, period=60.0) == (520.0, None)  # idle: the burst is back
+
+
+@pytest.mark.skipif(not isinstance(caches["default"], RedisCache), reason="the cache is Redis where REDIS_URL is set (CI)")
+def test_with_redis_both_limits_are_one_round_trip(staff_a, api_client_for, monkeypatch):
+    scripts, plain = [], []
+    real_evalsha, real_execute = redis.Redis.evalsha, redis.Redis.execute_command
+
+    def evalsha(self, sha, numkeys, *keys_and_args):
+        scripts.append(keys_and_args[:numkeys])
+        return real_evalsha(self, sha, numkeys, *keys_and_args)
+
+    def execute_command(self, *args, **options):
+        if any("gcra_" in str(arg) for arg in args[1:]) and args[0] != "EVALSHA":
+            plain.append(args[0])
+        return real_execute(self, *args, **options)
+
+    monkeypatch.setattr(redis.Redis, "evalsha", evalsha)
+    monkeypatch.setattr(redis.Redis, "execute_command", execute_command)
+    client = api_client_for(staff_a)
+    assert [client.get("/api/v1/products/").status_code for _ in range(4)] == [200, 200, 200, 429]
+    assert len(scripts) == 4 and not plain
+    assert all({key.split("_")[-2] for key in keys} == {"token", "ip"} for keys in scripts)
+
+
+@pytest.mark.skipif(isinstance(caches["default"], RedisCache), reason="without Redis (a laptop): the cache read and write")
 def test_both_limits_cost_one_cache_read_and_one_write(staff_a, api_client_for, monkeypatch):
     backend = caches["default"]
     calls: list[tuple[str, tuple[str, ...]]] = []
@@ -105,6 +143,6 @@ def test_both_limits_cost_one_cache_read_and_one_write(staff_a, api_client_for, 
         monkeypatch.setattr(backend, name, record)
     client = api_client_for(staff_a)
     assert client.get("/api/v1/products/").status_code == 200
-    throttle_calls = [(name, keys) for name, keys in calls if any(key.startswith("throttle_") for key in keys)]
+    throttle_calls = [(name, keys) for name, keys in calls if any(key.startswith("gcra_") for key in keys)]
     assert [name for name, _ in throttle_calls] == ["get_many", "set_many"]
     assert all({key.split("_")[1] for key in keys} == {"token", "ip"} for _, keys in throttle_calls)
