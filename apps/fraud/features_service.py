@@ -16,14 +16,14 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import numpy as np
 import redis
 from django.conf import settings
 from django.db import connections
 
-from apps.fraud.selectors import labelled_payments, payment_histories
+from apps.fraud.selectors import EPOCH, epoch_seconds, labelled_payments, payment_histories
 from apps.fraud.velocity_store import (
     CustomerPast,
     EntityPast,
@@ -44,15 +44,6 @@ from ml.fraud.velocity import (
     PaymentEvent,
 )
 
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-MICROSECOND = timedelta(microseconds=1)
-
-
-def epoch_seconds(moment: datetime) -> float:
-    """Same float as `ml.fraud.velocity.to_epoch_seconds` (whole microseconds / 1e6), without pandas."""
-    return ((moment - EPOCH) // MICROSECOND) / 1e6
-
-
 # --- labels: merchant and category risk ------------------------------------------------------
 
 
@@ -63,18 +54,24 @@ class LabelIndex:
     like `ml.fraud.features._visible_label_counts`: a binary search, not a query.
     """
 
-    def __init__(self, rows: Sequence[tuple[str, str, datetime, bool]], *, delay_days: float = DEFAULT_LABEL_DELAY_DAYS):
+    def __init__(self, rows: Sequence[tuple[str, str, float, bool]], *, delay_days: float = DEFAULT_LABEL_DELAY_DAYS):
+        """`rows`: (merchant, category, epoch seconds, is_fraud) in time order (`labelled_payments`).
+
+        Times and counts are gathered per group as arrays; the former three dictionary updates and
+        a datetime conversion per labelled payment held the GIL for a quarter of a second per
+        reload, which live requests in the same process waited out."""
         self.delay = delay_days * SECONDS_PER_DAY
-        grouped: dict[tuple[str, str], tuple[list[float], list[int]]] = {}
-        for merchant, category, timestamp, is_fraud in rows:
-            ts = epoch_seconds(timestamp)
-            for group in (("merchant", merchant), ("category", category), ("platform", "")):
-                if group[0] != "platform" and not group[1]:
-                    continue
-                times, frauds = grouped.setdefault(group, ([], []))
-                times.append(ts)
-                frauds.append(int(is_fraud))
-        self._groups = {key: (np.asarray(times), np.cumsum(frauds)) for key, (times, frauds) in grouped.items()}
+        merchants, categories, times, frauds = (list(column) for column in zip(*rows, strict=True)) if rows else ([], [], [], [])
+        times_array = np.asarray(times, dtype=np.float64)
+        fraud_array = np.asarray(frauds, dtype=np.int64)
+        self._groups = {("platform", ""): (times_array, np.cumsum(fraud_array))} if rows else {}
+        for kind, keys in (("merchant", merchants), ("category", categories)):
+            positions: dict[str, list[int]] = {}
+            for position, key in enumerate(keys):
+                positions.setdefault(key, []).append(position)  # each group's rows keep their time order
+            for key, rows_of in positions.items():
+                if key:
+                    self._groups[(kind, key)] = (times_array[rows_of], np.cumsum(fraud_array[rows_of]))
 
     def counts(self, kind: str, key: str, timestamp: float) -> LabelCounts:
         found = self._groups.get((kind, key))
@@ -208,7 +205,7 @@ class _History:
 _NO_HISTORY = _History([], {})
 
 
-def _histories(records: list[tuple], key: int, codes: dict[str, int]) -> dict[str, _History]:
+def histories_by_entity(records: list[tuple], key: int, codes: dict[str, int]) -> dict[str, _History]:
     """Stored payments grouped by the HISTORY_FIELDS column ``key`` (customer 2, card 4, device 5)."""
     groups: dict[str, list[tuple]] = {}
     for record in records:
@@ -261,9 +258,9 @@ class _Pasts:
             )
             codes: dict[str, int] = {}
             self.histories = {
-                "customer": _histories(found["customer"], 2, codes),
-                "card": _histories(found["card"], 4, codes),
-                "device": _histories(found["device"], 5, codes),
+                "customer": histories_by_entity(found["customer"], 2, codes),
+                "card": histories_by_entity(found["card"], 4, codes),
+                "device": histories_by_entity(found["device"], 5, codes),
             }
             self._hydrate(need)
 

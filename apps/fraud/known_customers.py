@@ -58,14 +58,20 @@ def _customers_remember(fresh: dict[str, tuple[int, str]], now: float) -> None:
 
 def customers_link(*, pairs: set[tuple[int, int]]) -> None:
     """`link_customers` for the (merchant id, customer id) pairs this process has not linked yet."""
-    new = pairs - _links
+    new = customers_unlinked(pairs=pairs)
     if not new:
         return
     link_customers(new)
-    transaction.on_commit(partial(_links_remember, new))
+    transaction.on_commit(partial(customers_linked, new))
 
 
-def _links_remember(pairs: set[tuple[int, int]]) -> None:
+def customers_unlinked(*, pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The pairs this process has not linked yet (the others are known to be stored)."""
+    return pairs - _links
+
+
+def customers_linked(pairs: set[tuple[int, int]]) -> None:
+    """Remember pairs whose link is stored (committed)."""
     with _lock:
         if len(_links) + len(pairs) > MAX_ENTRIES:
             _links.clear()

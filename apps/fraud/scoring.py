@@ -30,16 +30,25 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from apps.customers.models import MerchantCustomer
 from apps.fraud.cases import cases_open_new
 from apps.fraud.copy_insert import rows_insert
-from apps.fraud.features_service import epoch_seconds, live_features, velocity_record
+from apps.fraud.features_service import live_features, velocity_record
 from apps.fraud.ip_country import ip_info
-from apps.fraud.known_customers import customers_link, customers_resolve, known_customers_forget
+from apps.fraud.known_customers import (
+    customers_link,
+    customers_linked,
+    customers_resolve,
+    customers_unlinked,
+    known_customers_forget,
+)
 from apps.fraud.lists_service import Kind, ListHit, ListType, list_value_normalise
 from apps.fraud.metrics import scoring_observe
 from apps.fraud.models import Assessment, Decision
+from apps.fraud.payment_insert import payment_insert
 from apps.fraud.scoring_config import PRODUCTION_MODEL_NAME as PRODUCTION_MODEL_NAME  # the registry name, for training
 from apps.fraud.scoring_config import RiskRow, ScoringConfig, risk_rows, scoring_config
+from apps.fraud.selectors import epoch_seconds
 from apps.fraud.velocity_store import RecordedPayment
 from apps.fraud.webhooks import webhooks_enqueue
 from apps.merchants.models import Merchant
@@ -303,6 +312,10 @@ def _stored_ids(ids: set[str]) -> set[str]:
         return {row[0] for row in cursor.fetchall()}
 
 
+def _stored_in_one_statement(requests: list[PaymentRequest]) -> bool:
+    return len(requests) == 1 and connection.vendor == "postgresql"
+
+
 class ScoreResult(NamedTuple):
     assessment: Assessment
     replayed: bool
@@ -316,13 +329,17 @@ def payments_score(*, requests: list[PaymentRequest]) -> list[ScoreResult]:
     """
     started = time.perf_counter()
     for attempt in range(2):
-        stored = _replays(requests)
+        # A single payment on PostgreSQL is stored by one statement that notices a taken transaction
+        # id itself (`apps.fraud.payment_insert`), so the usual new id costs no lookup first.
+        stored = {} if attempt == 0 and _stored_in_one_statement(requests) else _replays(requests)
         fresh: dict[str, PaymentRequest] = {}
         for request in requests:
             if request.transaction_id not in stored:
                 fresh.setdefault(request.transaction_id, request)
         try:
             created = _score_fresh(list(fresh.values()), started) if fresh else {}
+            taken = [request for request in fresh.values() if request.transaction_id not in created]
+            stored |= _replays(taken) if taken else {}
             break
         except IntegrityError:
             # A concurrent call stored one of these ids first (its answer becomes a replay), or a
@@ -398,6 +415,8 @@ def _score_fresh(requests: list[PaymentRequest], started: float) -> dict[str, As
     latency_ms = (time.perf_counter() - started) * 1000
     version = model[0] if model and answer is not None else None
     assessments = _store(requests, events, customers, results, version, latency_ms, config.listening_merchants)
+    if not assessments:  # the one payment's id was taken meanwhile: the caller answers with the stored one
+        return {}
     velocity_record([RecordedPayment(pk=a.payment_id, event=e) for a, e in zip(assessments, events, strict=True)])
     scoring_observe(assessments=assessments, seconds=latency_ms / 1000)
     return {a.payment.transaction_id: a for a in assessments}
@@ -430,56 +449,80 @@ def _store(
     """Payments (inserted in time order, so pks follow event time), assessments and cases, in one transaction.
 
     Rows go in with COPY (`apps.fraud.copy_insert`); a transaction id stored meanwhile by a
-    concurrent call raises IntegrityError, which `payments_score` answers as a replay.
+    concurrent call raises IntegrityError, which `payments_score` answers as a replay. A single
+    payment that opens no case and owes no webhook is one statement (`_store_one`), and one
+    whose id was taken is left out of the answer.
     """
+    if _stored_in_one_statement(requests) and results[0].decision != Decision.REVIEW and requests[0].merchant.pk not in listening:
+        return _store_one(requests[0], events[0], customers, results[0], version, latency_ms)
     order = sorted(range(len(requests)), key=lambda i: (events[i].timestamp, i))
     with transaction.atomic():
-        payments = rows_insert(
-            Payment,
-            [
-                Payment(
-                    transaction_id=requests[i].transaction_id,
-                    merchant=requests[i].merchant,
-                    customer_id=customers[requests[i].customer_id],
-                    amount=requests[i].amount,
-                    currency=requests[i].currency,
-                    card_fingerprint=requests[i].card_id,
-                    device_id=requests[i].device_id,
-                    ip_address=requests[i].ip_address,
-                    country=events[i].country,
-                    latitude=requests[i].latitude,
-                    longitude=requests[i].longitude,
-                    merchant_category=requests[i].merchant_category,
-                    timestamp=requests[i].timestamp,
-                )
-                for i in order
-            ]
-        )
+        payments = rows_insert(Payment, [_payment(requests[i], events[i], customers) for i in order])
         by_index = dict(zip(order, payments, strict=True))
         customers_link(pairs={(p.merchant_id, p.customer_id) for p in payments})
         assessments = rows_insert(
             Assessment,
-            [
-                Assessment(
-                    merchant=requests[i].merchant,
-                    payment=by_index[i],
-                    decision=results[i].decision,
-                    score=results[i].score,
-                    ml_score=results[i].ml_score,
-                    rules_score=results[i].rules_score,
-                    flags=results[i].flags,
-                    reasons=results[i].reasons,
-                    features=results[i].features,
-                    model_version=version,
-                    fallback=FALLBACK in results[i].flags,
-                    latency_ms=latency_ms,
-                )
-                for i in range(len(requests))
-            ]
+            [_assessment(requests[i], by_index[i], results[i], version, latency_ms) for i in range(len(requests))],
         )
         cases_open_new(assessments=[a for a in assessments if a.decision == Decision.REVIEW])
         _announce(assessments, listening)
     return assessments
+
+
+def _store_one(
+    request: PaymentRequest,
+    event: PaymentEvent,
+    customers: dict[str, int],
+    result: _Scored,
+    version: ModelVersion | None,
+    latency_ms: float,
+) -> list[Assessment]:
+    payment = _payment(request, event, customers)
+    assessment = _assessment(request, payment, result, version, latency_ms)
+    pair = (request.merchant.pk, payment.customer_id)
+    link = MerchantCustomer(merchant_id=pair[0], customer_id=pair[1]) if customers_unlinked(pairs={pair}) else None
+    if not payment_insert(payment, assessment, link):
+        return []
+    if link is not None:
+        customers_linked({pair})
+    return [assessment]
+
+
+def _payment(request: PaymentRequest, event: PaymentEvent, customers: dict[str, int]) -> Payment:
+    return Payment(
+        transaction_id=request.transaction_id,
+        merchant=request.merchant,
+        customer_id=customers[request.customer_id],
+        amount=request.amount,
+        currency=request.currency,
+        card_fingerprint=request.card_id,
+        device_id=request.device_id,
+        ip_address=request.ip_address,
+        country=event.country,
+        latitude=request.latitude,
+        longitude=request.longitude,
+        merchant_category=request.merchant_category,
+        timestamp=request.timestamp,
+    )
+
+
+def _assessment(
+    request: PaymentRequest, payment: Payment, result: _Scored, version: ModelVersion | None, latency_ms: float
+) -> Assessment:
+    return Assessment(
+        merchant=request.merchant,
+        payment=payment,
+        decision=result.decision,
+        score=result.score,
+        ml_score=result.ml_score,
+        rules_score=result.rules_score,
+        flags=result.flags,
+        reasons=result.reasons,
+        features=result.features,
+        model_version=version,
+        fallback=FALLBACK in result.flags,
+        latency_ms=latency_ms,
+    )
 
 
 def assessment_payload(assessment: Assessment) -> dict:

@@ -1,19 +1,29 @@
 """Reads for fraud scoring: payment history as the feature code expects it, and assessments."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import django_filters
 import numpy as np
 import pandas as pd
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import FloatField, QuerySet
+from django.db.models.functions import Cast, Extract
 from django.shortcuts import get_object_or_404
 
 from apps.core.api.filters import UTCDateTimeFilter
 from apps.core.tenancy import scope_for_user
 from apps.fraud.models import Assessment, Decision, ListEntry, Rule
 from apps.orders.models import Payment
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+
+
+def epoch_seconds(moment: datetime) -> float:
+    """Same float as `ml.fraud.velocity.to_epoch_seconds` (whole microseconds / 1e6), without pandas."""
+    return ((moment - EPOCH) // MICROSECOND) / 1e6
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -173,10 +183,17 @@ def payment_histories(
     }
 
 
-def labelled_payments() -> list[tuple[str, str, datetime, bool]]:
-    """(merchant external id, category, timestamp, is_fraud) of every labelled payment, oldest first."""
-    return list(
-        Payment.objects.filter(is_fraud__isnull=False)
-        .order_by("timestamp", "pk")
-        .values_list("merchant__external_id", "merchant_category", "timestamp", "is_fraud")
-    )
+def labelled_payments() -> list[tuple[str, str, float, bool]]:
+    """(merchant external id, category, event time in epoch seconds, is_fraud) of every labelled payment, oldest first.
+
+    Every scoring process reloads these every FRAUD_LABEL_REFRESH_SECONDS, tens of thousands of
+    rows: PostgreSQL computes the epoch seconds itself (the same float as
+    `features_service.epoch_seconds`: whole microseconds over 1e6, correctly rounded either way)
+    because loading timestamps was most of the reload, which competes with live requests.
+    """
+    payments = Payment.objects.filter(is_fraud__isnull=False).order_by("timestamp", "pk")
+    if connection.vendor == "postgresql":
+        epoch = Cast(Extract("timestamp", "epoch"), FloatField())
+        return list(payments.values_list("merchant__external_id", "merchant_category", epoch, "is_fraud"))
+    rows = payments.values_list("merchant__external_id", "merchant_category", "timestamp", "is_fraud")
+    return [(merchant, category, epoch_seconds(moment), fraud) for merchant, category, moment, fraud in rows]
