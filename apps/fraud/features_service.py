@@ -21,8 +21,8 @@ from datetime import timedelta
 import numpy as np
 import redis
 from django.conf import settings
-from django.db import connections
 
+from apps.core.background import BackgroundReload
 from apps.fraud.selectors import EPOCH, epoch_seconds, labelled_payments, payment_histories
 from apps.fraud.velocity_store import (
     CustomerPast,
@@ -100,7 +100,6 @@ class LabelIndex:
 
 _labels: tuple[float, LabelIndex] | None = None
 _labels_lock = threading.Lock()
-_labels_refreshing = threading.Event()
 
 
 def label_index() -> LabelIndex:
@@ -116,9 +115,8 @@ def label_index() -> LabelIndex:
     refresh = settings.FRAUD_LABEL_REFRESH_SECONDS
     if cached is None or refresh <= 0:
         return _labels_load()
-    if time.monotonic() - cached[0] >= refresh and not _labels_refreshing.is_set():
-        _labels_refreshing.set()
-        threading.Thread(target=_labels_refresh_in_background, daemon=True, name="fraud-labels").start()
+    if time.monotonic() - cached[0] >= refresh:
+        _labels_reload.start()
     return cached[1]
 
 
@@ -130,12 +128,7 @@ def _labels_load() -> LabelIndex:
     return index
 
 
-def _labels_refresh_in_background() -> None:
-    try:
-        _labels_load()
-    finally:
-        _labels_refreshing.clear()
-        connections.close_all()
+_labels_reload = BackgroundReload("fraud-labels", _labels_load)
 
 
 # --- pasts from the database -----------------------------------------------------------------

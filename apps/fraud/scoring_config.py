@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from apps.core.background import BackgroundReload
 from apps.core.process_cache import SharedGeneration
 from apps.fraud.lists_service import ListIndex, list_index
 from apps.fraud.models import ListEntry, RiskSettings, Rule, WebhookEndpoint
@@ -110,13 +111,21 @@ def _generation() -> object:
 
 
 def scoring_config() -> ScoringConfig:
-    """The process's configuration, reloaded when its generation moved or it is older than the max age."""
-    global _current
+    """The process's configuration: reloaded now when its generation moved (a change applies to the next
+    payment), in the background when it is only older than the max age (the current one serves
+    meanwhile); a max age of 0 (tests) reloads on every call."""
     generation = _generation()
     cached = _current
     max_age = settings.FRAUD_CONFIG_MAX_AGE_SECONDS
-    if cached is not None and cached.generation == generation and time.monotonic() - cached.loaded_at < max_age:
-        return cached
+    if cached is None or cached.generation != generation or max_age <= 0:
+        return _load(generation)
+    if time.monotonic() - cached.loaded_at >= max_age:
+        _reload.start()
+    return cached
+
+
+def _load(generation: object) -> ScoringConfig:
+    global _current
     with _lock:
         loaded = ScoringConfig(
             generation=generation,
@@ -131,6 +140,9 @@ def scoring_config() -> ScoringConfig:
         )
         _current = loaded
     return loaded
+
+
+_reload = BackgroundReload("fraud-scoring-config", lambda: _load(_generation()))
 
 
 def scoring_config_changed() -> None:
