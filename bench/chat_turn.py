@@ -4,13 +4,15 @@ time spent in the database per turn.
 Drives `ShopperChatConsumer` with Channels' `WebsocketCommunicator` (receive -> rate limits ->
 NLU -> answer -> store -> channel-layer send -> the reply on the socket), cycling through the
 load bench's messages, and counts every statement Django sends on any thread (BEGIN and COMMIT
-included) with the time spent in them. CPU time is `time.process_time()` (all threads of the
+included) with the time spent in them, and every Redis round trip (cache and channel layer: a
+command, or a pipeline of them). CPU time is `time.process_time()` (all threads of the
 process), so it is comparable between runs on a loaded machine where wall times are not.
 
     .venv/bin/python bench/chat_turn.py --database-url postgres://postgres@127.0.0.1:5432/h4 [--turns 90]
 
 Without --redis-url the channel layer is in memory and the cache local (only the application's
-own work is measured); with it, both are Redis as in production. The database is migrated and
+own work is measured); with it, both are Redis as in production. The shopper has one socket, so a
+turn's broadcast skips the conversation's group (apps.chat.groups.broadcast): the usual case. The database is migrated and
 gets the same bench storefront as bench/chat_load.py.
 """
 from __future__ import annotations
@@ -61,6 +63,30 @@ class StatementLog:
         return Counter(q["sql"] for q in logged), sum(float(q["time"]) for q in logged)
 
 
+class RedisLog:
+    """Round trips to Redis from any client of the process (sync cache, asyncio channel layer), by command."""
+
+    def __init__(self):
+        self.round_trips: Counter[str] = Counter()
+
+    def install(self) -> None:
+        import redis.asyncio.client
+        import redis.client
+
+        for client in (redis.client.Redis, redis.asyncio.client.Redis):
+            client.execute_command = self._counting(client.execute_command, lambda client, args: str(args[0]))
+        for pipeline in (redis.client.Pipeline, redis.asyncio.client.Pipeline):
+            pipeline.execute = self._counting(pipeline.execute, lambda pipe, args: "pipeline[" + "+".join(
+                str(command[0][0]) for command in pipe.command_stack) + "]")
+
+    def _counting(self, method, name):
+        def counted(client, *args, **kwargs):
+            self.round_trips[name(client, args)] += 1
+            return method(client, *args, **kwargs)  # the asyncio client's coroutine is awaited by the caller
+
+        return counted
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", required=True, help="A bench database (never the project's own or a test_ one).")
@@ -91,15 +117,16 @@ def main() -> None:
     # Served as the registry's production model would be, without registering a version.
     nlu._model.update(checked=time.monotonic() + 3600, classifier=train_intent_classifier(examples_load()),
                       version="bench")
-    log = StatementLog()
+    log, redis_log = StatementLog(), RedisLog()
+    redis_log.install()
     from django.db.backends.signals import connection_created
 
     connection_created.connect(log.connected, weak=False)
-    turns = asyncio.run(_turns(args.turns, log))
+    turns = asyncio.run(_turns(args.turns, log, redis_log))
     _report(turns, args)
 
 
-async def _turns(count: int, log: StatementLog) -> list[dict]:
+async def _turns(count: int, log: StatementLog, redis_log: RedisLog) -> list[dict]:
     from channels.testing import WebsocketCommunicator
     from django.contrib.auth.models import AnonymousUser
 
@@ -115,6 +142,7 @@ async def _turns(count: int, log: StatementLog) -> list[dict]:
     for i in range(count + 1):
         text = MESSAGES[i % len(MESSAGES)]
         kinds, (transactions, commit_seconds), db_seconds = Counter(log.kinds), log.transactions(), log.seconds
+        redis_before = Counter(redis_log.round_trips)
         cpu, wall = time.process_time(), time.perf_counter()
         await socket.send_json_to({"type": "message", "text": text, "client_id": f"turn-{time.time_ns()}-{i}"})
         while True:
@@ -127,7 +155,7 @@ async def _turns(count: int, log: StatementLog) -> list[dict]:
         transactions_now, commit_seconds_now = log.transactions()
         turn = {"text": text, "cpu": cpu, "wall": wall,
                 "db": log.seconds - db_seconds + commit_seconds_now - commit_seconds, "kinds": log.kinds - kinds,
-                "transactions": transactions_now - transactions}
+                "transactions": transactions_now - transactions, "redis": redis_log.round_trips - redis_before}
         if i:  # the first turn loads the FAQ index and the catalog vocabulary
             turns.append(turn)
     await socket.disconnect()
@@ -150,6 +178,10 @@ def _report(turns: list[dict], args) -> None:
             print(f"  {sum(kinds.values()):>2}  {dict(sorted(kinds.items()))}  {text!r}")
     total = sum(sum((t["kinds"] + t["transactions"]).values()) for t in turns)
     print(f"mean statements per turn: {total / len(turns):.2f}")
+    if args.redis_url:
+        redis = sum((t["redis"] for t in turns), Counter())
+        print(f"Redis round trips per turn: mean {sum(redis.values()) / len(turns):.2f} "
+              f"({', '.join(f'{name} {n / len(turns):.2f}' for name, n in sorted(redis.items()))})")
 
 
 if __name__ == "__main__":

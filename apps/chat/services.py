@@ -17,6 +17,7 @@ from apps.chat.identity import ShopperIdentity
 from apps.chat.knowledge import StorefrontKnowledge
 from apps.chat.models import Conversation, Message
 from apps.chat.nlu import understand
+from apps.core.sql_rows import row_update, values_insert
 from ml.chat.dialogue import DialogueState, respond
 
 AGENT_ROLES = frozenset({"support_agent", "platform_admin"})
@@ -147,15 +148,15 @@ def _turn(identity: ShopperIdentity, conversation: Conversation, text: str, clie
         with transaction.atomic():
             if bot_answers:
                 # The compare-and-swap (and the row lock that orders two tabs' turns).
-                matched = Conversation.objects.filter(pk=conversation.pk, status=Conversation.Status.BOT,
-                                                      last_message_at=conversation.last_message_at).update(**changes)
+                matched = row_update(Conversation, conversation.pk, changes, status=Conversation.Status.BOT,
+                                          last_message_at=conversation.last_message_at)
                 if not matched:
                     raise _Stale
             else:
-                Conversation.objects.filter(pk=conversation.pk).update(**changes)
+                row_update(Conversation, conversation.pk, changes)
             # One multi-row INSERT; a resend (same client id) hits the unique constraint, so no
             # lookup runs before every message.
-            Message.objects.bulk_create(rows)
+            values_insert(rows)
     except IntegrityError:  # a resend after a reconnect, or the same id racing in from a second socket
         stored = conversation.messages.get(client_id=client_id)
         later = list(conversation.messages.filter(pk__gt=stored.pk).exclude(sender=Message.Sender.SHOPPER)[:5])

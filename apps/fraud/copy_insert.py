@@ -5,7 +5,8 @@ builds one INSERT ... SELECT FROM UNNEST(arrays) per table, and psycopg escapes 
 JSON document of those arrays in Python. COPY streams the rows in PostgreSQL's text format,
 escaped by psycopg's C code, and needs no SQL compilation per row.
 
-A handful of rows (a single payment) go in as one INSERT ... RETURNING instead (one round trip).
+A handful of rows (a single payment) go in as one INSERT ... RETURNING instead (one round trip,
+`apps.core.sql_rows.values_insert`).
 
 COPY returns no ids, so the primary keys are taken from the table's sequence first (one
 ``nextval`` query for the whole batch), in ascending order, and set on the objects before the
@@ -21,6 +22,8 @@ from typing import TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model
+
+from apps.core.sql_rows import values_insert
 
 M = TypeVar("M", bound=Model)
 
@@ -39,7 +42,7 @@ def rows_insert(model: type[M], objs: Sequence[M]) -> list[M]:
     fields = meta.concrete_fields
     quote = connection.ops.quote_name
     if len(objs) <= VALUES_MAX_ROWS:
-        return _values_insert(connection, meta, objs)
+        return values_insert(objs)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
@@ -52,27 +55,6 @@ def rows_insert(model: type[M], objs: Sequence[M]) -> list[M]:
             for obj in objs:
                 copy.write_row([field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields])
     for obj in objs:
-        obj._state.adding = False
-        obj._state.db = connection.alias
-    return objs
-
-
-def _values_insert(connection, meta, objs: list[M]) -> list[M]:
-    """A few rows as one hand-written INSERT ... RETURNING: no ORM query compilation per call, and the
-    same statement text every time, so psycopg prepares it server-side after a few executions."""
-    fields = [field for field in meta.concrete_fields if field is not meta.pk]
-    quote = connection.ops.quote_name
-    row = f"({', '.join(['%s'] * len(fields))})"
-    statement = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
-        f"VALUES {', '.join([row] * len(objs))} RETURNING {quote(meta.pk.column)}"
-    )
-    values = [field.get_db_prep_save(field.pre_save(obj, True), connection) for obj in objs for field in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(statement, values)
-        pks = [found[0] for found in cursor.fetchall()]  # VALUES rows come back in the order given, as bulk_create relies on
-    for obj, pk in zip(objs, pks, strict=True):
-        setattr(obj, meta.pk.attname, pk)
         obj._state.adding = False
         obj._state.db = connection.alias
     return objs

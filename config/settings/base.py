@@ -195,8 +195,13 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     # One connection pool per process, not per thread (apps/core/redis_cache.py says why).
     CACHES = {"default": {"BACKEND": "apps.core.redis_cache.SharedPoolRedisCache", "LOCATION": REDIS_URL}}
+    # The layer waits for messages with blocking Redis reads of up to 5 s; redis-py's default read
+    # timeout is also 5 s, so a socket idle that long timed out first and its consumer died.
     CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 10}]},
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,4 +1,6 @@
 """A real channels-redis layer round trip, and the notification consumer over the full ASGI stack."""
+import asyncio
+
 import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
@@ -24,6 +26,22 @@ async def test_redis_channel_layer_round_trip(redis_required):
     message = await layer.receive(channel)
     assert message == {"type": "hello", "n": 42}
     await layer.group_discard("it.roundtrip", channel)
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_socket_idle_longer_than_the_layers_blocking_read_keeps_receiving(redis_required):
+    """channels-redis waits for messages with 5-second blocking reads; with redis-py's default 5-second
+    socket timeout a shopper idle that long lost the socket (config/settings/base.py)."""
+    layer = get_channel_layer()
+    channel = await layer.new_channel()
+
+    async def send_later() -> None:
+        await asyncio.sleep(6.5)
+        await layer.send(channel, {"type": "late"})
+
+    sender = asyncio.create_task(send_later())
+    assert await asyncio.wait_for(layer.receive(channel), timeout=20) == {"type": "late"}
+    await sender
 
 
 def _session_cookie(user) -> str:
