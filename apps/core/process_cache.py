@@ -31,6 +31,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Generic, NamedTuple, TypeVar
 
+import redis
 from django.core.cache import cache
 
 K = TypeVar("K", bound=Hashable)
@@ -103,9 +104,9 @@ class SharedGeneration:
         """Announce a change to every process (this one sees it at once)."""
         try:
             seen: object = cache.incr(self.key)
-        except ValueError:
-            # Missing (first change, or the cache was flushed): a random start cannot repeat a number an
-            # entry was stamped with, which a restart at 1 could.
+        except (ValueError, TypeError, redis.ResponseError):
+            # Missing (first change, or the cache was flushed) or not a number (a token an older release
+            # wrote): a random start cannot repeat a number an entry was stamped with, which 1 could.
             seen = random.randrange(1, 2**62)
             cache.set(self.key, seen, timeout=None)
         with self._lock:

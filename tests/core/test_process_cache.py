@@ -141,3 +141,12 @@ def test_every_http_request_reads_the_generations_once(client, db, monkeypatch):
     monkeypatch.setattr(cache, "get_many", lambda keys: reads.append(keys) or real_get_many(keys))
     client.get("/api/v1/products/", HTTP_AUTHORIZATION="Bearer not-a-token")
     assert sum(KEY in keys or "accounts:api-token-version" in keys for keys in reads) == 1
+
+
+def test_a_generation_an_older_release_wrote_as_text_is_replaced_by_a_number():
+    cache.set(KEY, "3f2a9c0e6b1d4e8f")  # the scoring configuration's generation used to be a uuid
+    generation = SharedGeneration(KEY)
+    generation.bump()
+    assert isinstance(generation.current(), int) and cache.get(KEY) == generation.current()
+    generation.bump()
+    assert cache.get(KEY) == generation.current()
