@@ -21,6 +21,7 @@ its next payment, so the TTL bounds memory without losing history.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import threading
@@ -155,7 +156,7 @@ class RedisVelocityStore:
     def __init__(self, client: redis.Redis, *, ttl_seconds: int) -> None:
         self.client = client
         self.ttl_ms = ttl_seconds * 1000
-        self._record = client.register_script(_RECORD_SCRIPT)
+        self._record_sha = hashlib.sha1(_RECORD_SCRIPT.encode()).hexdigest()  # what SCRIPT LOAD answers
 
     @staticmethod
     def _keys(kind: str, key: str) -> dict[str, str]:
@@ -227,7 +228,20 @@ class RedisVelocityStore:
         pipe.execute()
 
     def record(self, payments: list[RecordedPayment]) -> None:
-        """Add newly stored payments (in time order) to their customer's, card's and device's state."""
+        """Add newly stored payments (in time order) to their customer's, card's and device's state.
+
+        The Lua script goes by its SHA in the pipeline: redis-py's Script objects in a pipeline ask
+        Redis SCRIPT EXISTS on every execute, a round trip per payment for a script loaded once.
+        If Redis lost it (restart, SCRIPT FLUSH), every EVALSHA of the pipeline failed alike, so
+        all of them run again once it is loaded.
+        """
+        try:
+            self._record_calls(payments).execute()
+        except redis.exceptions.NoScriptError:
+            self.client.script_load(_RECORD_SCRIPT)
+            self._record_calls(payments).execute()
+
+    def _record_calls(self, payments: list[RecordedPayment]):
         pipe = self.client.pipeline(transaction=False)
         for payment in payments:
             event = payment.event
@@ -253,8 +267,8 @@ class RedisVelocityStore:
                 int(bool(event.card_id)),
                 int(bool(event.device_id)),
             ]
-            self._record(keys=keys, args=args, client=pipe)
-        pipe.execute()
+            pipe.evalsha(self._record_sha, len(keys), *keys, *args)
+        return pipe
 
     def forget(self, *, customers: set[str], cards: set[str], devices: set[str]) -> None:
         """Delete these entities' keys, hydration markers included, so their next read rebuilds them."""

@@ -10,8 +10,11 @@ class MerchantsConfig(AppConfig):
         # The per-process merchant directory (apps.merchants.directory) drops its copies on any change.
         from django.db.models.signals import post_delete, post_save
 
-        from apps.merchants.directory import directory_forget
+        from apps.core.warmup import WEB, warmup_register
+        from apps.merchants.directory import directory_forget, directory_warm
         from apps.merchants.models import Merchant
+
+        warmup_register("merchant directory", directory_warm, roles=[WEB])
 
         post_save.connect(directory_forget, sender=Merchant, dispatch_uid="merchants.directory.saved")
         post_delete.connect(directory_forget, sender=Merchant, dispatch_uid="merchants.directory.deleted")

@@ -24,6 +24,8 @@ from apps.core.process_cache import ProcessCache, SharedGeneration
 from apps.merchants.models import Merchant
 
 MERCHANT_SECONDS = 300.0
+WARM_MAX_MERCHANTS = 50_000
+"""A web process loads the whole directory at start-up when there are at most this many merchants."""
 GENERATION_CHECK_SECONDS = 0.0
 GENERATION_KEY = "merchants:directory-generation"
 
@@ -54,3 +56,20 @@ def merchant_ids(external_ids: Iterable[str]) -> dict[str, int]:
             _ids.set(external_id, pk, stamp=stamp)
             found[external_id] = pk
     return found
+
+
+def directory_warm() -> int:
+    """Load every merchant (up to WARM_MAX_MERCHANTS) into this process's copy; how many were loaded.
+
+    A web process calls it at start-up (`apps.core.warmup`): otherwise each merchant's first call
+    to each worker paid a query, and with a few thousand merchants that was most calls of a fresh
+    worker's first minutes. Entries expire after MERCHANT_SECONDS like any other and are then
+    looked up one by one again; a marketplace with more merchants than the cap loads none.
+    """
+    if Merchant.objects.count() > WARM_MAX_MERCHANTS:
+        return 0
+    stamp = _ids.stamp()
+    rows = list(Merchant.objects.order_by().values_list("external_id", "pk"))
+    for external_id, pk in rows:
+        _ids.set(external_id, pk, stamp=stamp)
+    return len(rows)

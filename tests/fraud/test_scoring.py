@@ -14,6 +14,7 @@ from apps.fraud.velocity_store import velocity_store
 from apps.orders.models import Payment
 from ml.fraud.features import FEATURE_NAMES
 from tests import factories
+from tests.conftest import require_service
 from tests.fraud.scoring_support import T0, clean_velocity, minutes, payment_body  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("clean_velocity")
@@ -263,3 +264,12 @@ def test_assessment_list_query_count_does_not_grow(api_a, merchant_a, django_ass
         _score(api_a, payment_body(f"T{i}", at=T0 + timedelta(minutes=i)))
     with django_assert_max_num_queries(4):
         assert len(api_a.get("/api/v1/fraud/assessments/?decision=approve").json()["results"]) == 9
+
+
+def test_recording_goes_on_after_redis_loses_its_scripts(api_a, merchant_a):
+    require_service(velocity_store() is not None, "Redis")
+    _score(api_a, payment_body("T1"))
+    velocity_store().client.script_flush()  # a Redis restart forgets loaded scripts
+    _score(api_a, payment_body("T2", at=T0 + minutes(5)))
+    answer = _score(api_a, payment_body("T3", at=T0 + minutes(10)))
+    assert _features("T3")["cust_count_1h"] == 2 and "FEATURES_FROM_DB" not in answer["flags"]

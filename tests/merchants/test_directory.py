@@ -79,3 +79,14 @@ def test_saving_a_merchant_here_drops_the_copy(merchant_a, analyst):
     merchant_a.save()
     other = factories.MerchantFactory(external_id="MA")
     assert merchants_by_external_id(user=analyst, external_ids={"MA"})["MA"].pk == other.pk
+
+
+def test_a_warmed_directory_resolves_every_merchant_without_a_query(merchant_a, merchant_b, analyst, monkeypatch):
+    directory.directory_clear_local()
+    assert directory.directory_warm() == 2
+    with CaptureQueriesContext(connection) as captured:
+        found = merchants_by_external_id(user=analyst, external_ids={"MA", "MB"})
+    assert set(found) == {"MA", "MB"} and _merchant_reads(captured) == 0
+    monkeypatch.setattr(directory, "WARM_MAX_MERCHANTS", 1)
+    directory.directory_clear_local()
+    assert directory.directory_warm() == 0  # too many to load them all: looked up one by one
