@@ -106,7 +106,7 @@ def label_index() -> LabelIndex:
     """The process's label index, refreshed every FRAUD_LABEL_REFRESH_SECONDS.
 
     Labels (analyst decisions, chargebacks) only count once they are a week older than the
-    payment being scored, so a minute of staleness changes no decision that matters. The
+    payment being scored, so minutes of staleness change no decision that matters. The
     first load is synchronous; later refreshes run in a background thread while requests keep
     using the previous index, so a reload never stalls scoring. A refresh interval of 0 (tests)
     reloads synchronously on every call.

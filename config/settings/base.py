@@ -242,7 +242,9 @@ FRAUD_WEBHOOK_ALLOW_PRIVATE = env.bool("FRAUD_WEBHOOK_ALLOW_PRIVATE", default=Fa
 # bearer token /metrics asks for (empty: no token, keep /metrics off the public internet).
 FRAUD_MODEL_BUDGET_MS = env.float("FRAUD_MODEL_BUDGET_MS", default=50.0)
 FRAUD_VELOCITY_TTL_DAYS = env.float("FRAUD_VELOCITY_TTL_DAYS", default=14.0)
-FRAUD_LABEL_REFRESH_SECONDS = env.float("FRAUD_LABEL_REFRESH_SECONDS", default=60.0)
+# Labels count only once a week older than the scored payment, so minutes of staleness change no decision;
+# each reload walks every labelled payment in a background thread that competes with requests.
+FRAUD_LABEL_REFRESH_SECONDS = env.float("FRAUD_LABEL_REFRESH_SECONDS", default=300.0)
 FRAUD_CONFIG_MAX_AGE_SECONDS = env.float("FRAUD_CONFIG_MAX_AGE_SECONDS", default=30.0)
 FRAUD_SCORE_BATCH_MAX = env.int("FRAUD_SCORE_BATCH_MAX", default=1000)
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
