@@ -11,7 +11,11 @@ data-modifying CTEs, atomic as any single statement is:
   selects the new payment's id; the caller then answers with the stored assessment (a replay);
 * the merchant link, when this process has not written it yet, is ``ON CONFLICT DO NOTHING``.
 
-Every parameter is cast to its column's type, so the statement text is the same on every call.
+Because no lookup runs first, a replayed id is scored again before the insert finds it taken: the
+answer is still the stored assessment and no velocity state moves, but a replay naming a customer
+id never seen before leaves that customer's stub row behind (as scoring any payment of a new
+customer would). Every parameter is cast to its column's type, so the statement text is the same
+on every call.
 Payments that open a review case or owe a webhook take the transactional path in
 `apps.fraud.scoring`, as do batches (COPY) and other databases.
 """
