@@ -61,6 +61,8 @@ def test_merchant_signs_in_sees_charts_and_browses_products(staff_a, sales_histo
     assert page.locator("#chart-top-products .ytick text").count() >= 5  # product names on the axis
     assert page.locator('[data-kpi="revenue"] .kpi__value').inner_text() != "0.00"
 
+    assert not page.locator("nav >> text=Catalog").is_visible()  # in the Merchandising drop-down
+    page.click("nav >> text=Merchandising")
     page.click("nav >> text=Catalog")
     page.wait_for_url(f"{live_server.url}/catalog/")
     assert page.locator("tbody tr").count() == len(sales_history)

@@ -178,3 +178,14 @@ def test_order_page_shows_status_changes_from_the_audit_trail(login, staff_a, sh
     response = login(staff_a).get(f"/orders/{shop_a.order.number}/")
     assert "ORD-1001: paid -&gt; fulfilled" in response.content.decode()
     assert response.context["next_statuses"] == ["refunded", "shipped"]
+
+
+def test_the_top_bar_groups_pages_by_job_and_a_lone_entry_stands_alone(login, staff_a, agent):
+    nav = login(staff_a).get("/").context["nav_groups"]
+    groups = {group["label"]: [item["label"] for item in group["items"]] for group in nav}
+    assert list(groups)[:2] == ["Dashboard", "Merchandising"] and "Fraud & risk" in groups
+    assert groups["Merchandising"][:2] == ["Analytics", "Catalog"] and "Bot sessions" in groups["Fraud & risk"]
+    html = login(staff_a).get("/catalog/").content.decode()
+    assert '<details class="navgroup" data-navgroup>' in html and 'aria-current="page">Catalog</a>' in html
+    agent_groups = [group["label"] for group in login(agent).get("/").context["nav_groups"]]
+    assert "Support" in agent_groups and "Models" not in agent_groups
