@@ -312,6 +312,14 @@ def _stored_ids(ids: set[str]) -> set[str]:
         return {row[0] for row in cursor.fetchall()}
 
 
+def _refuse_vanished_merchants(requests: list[PaymentRequest]) -> None:
+    """A merchant deleted after the call resolved it fails the insert twice: answer 400 naming it, not 500."""
+    alive = set(Merchant.objects.filter(pk__in={r.merchant.pk for r in requests}).values_list("pk", flat=True))
+    gone = sorted({r.merchant.external_id for r in requests if r.merchant.pk not in alive})
+    if gone:
+        raise ValidationError({"merchant_id": [f"Unknown merchant {external_id!r}." for external_id in gone]})
+
+
 def _stored_in_one_statement(requests: list[PaymentRequest]) -> bool:
     return len(requests) == 1 and connection.vendor == "postgresql"
 
@@ -346,6 +354,7 @@ def payments_score(*, requests: list[PaymentRequest]) -> list[ScoreResult]:
             # remembered customer was deleted meanwhile: forget what this process remembered.
             known_customers_forget()
             if attempt:
+                _refuse_vanished_merchants(requests)
                 raise
     answers = stored | created
     first = {request.transaction_id: i for i, request in reversed(list(enumerate(requests)))}

@@ -6,11 +6,13 @@ from datetime import timedelta
 
 import numpy as np
 import pytest
+from django.db import connection
 from django.test import override_settings
 
 from apps.fraud import scoring
 from apps.fraud.models import Assessment, ReviewCase
 from apps.fraud.velocity_store import velocity_store
+from apps.merchants.models import Merchant
 from apps.orders.models import Payment
 from ml.fraud.features import FEATURE_NAMES
 from tests import factories
@@ -273,3 +275,18 @@ def test_recording_goes_on_after_redis_loses_its_scripts(api_a, merchant_a):
     _score(api_a, payment_body("T2", at=T0 + minutes(5)))
     answer = _score(api_a, payment_body("T3", at=T0 + minutes(10)))
     assert _features("T3")["cust_count_1h"] == 2 and "FEATURES_FROM_DB" not in answer["flags"]
+
+
+@pytest.mark.django_db(transaction=True)  # foreign keys are checked at commit, which a test transaction never reaches
+def test_a_merchant_deleted_while_its_payment_is_scored_is_a_field_error(api_client_for, analyst, merchant_a, monkeypatch):
+    require_service(connection.vendor == "postgresql", "PostgreSQL")
+    real_live_features = scoring.live_features
+
+    def live_features_after_the_merchant_went(events):
+        Merchant.objects.filter(pk=merchant_a.pk).delete()
+        return real_live_features(events)
+
+    monkeypatch.setattr(scoring, "live_features", live_features_after_the_merchant_went)
+    answer = api_client_for(analyst).post(SCORE, payment_body("GONE"), format="json")
+    assert answer.status_code == 400 and "merchant_id" in answer.json()["errors"]
+    assert not Payment.objects.filter(transaction_id="GONE").exists()
