@@ -4,12 +4,14 @@ and one write on other caches)."""
 import pytest
 import redis
 from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from apps.accounts.models import ApiToken
 from apps.core.throttling import IPRateThrottle, TokenRateThrottle, gcra_admit
+from tests.conftest import require_service
 
 pytestmark = pytest.mark.django_db
 
@@ -100,8 +102,8 @@ def test_a_rate_admits_its_burst_then_one_request_per_interval():
     assert gcra_admit(arrival, 500.0, interval=20.0, period=60.0) == (520.0, None)  # idle: the burst is back
 
 
-@pytest.mark.skipif(not isinstance(caches["default"], RedisCache), reason="the cache is Redis where REDIS_URL is set (CI)")
 def test_with_redis_both_limits_are_one_round_trip(staff_a, api_client_for, monkeypatch):
+    require_service(isinstance(caches["default"], RedisCache), "Redis (the cache is Redis where REDIS_URL is set)")
     scripts, plain = [], []
     real_evalsha, real_execute = redis.Redis.evalsha, redis.Redis.execute_command
 
@@ -122,9 +124,10 @@ def test_with_redis_both_limits_are_one_round_trip(staff_a, api_client_for, monk
     assert all({key.split("_")[-2] for key in keys} == {"token", "ip"} for keys in scripts)
 
 
-@pytest.mark.skipif(isinstance(caches["default"], RedisCache), reason="without Redis (a laptop): the cache read and write")
-def test_both_limits_cost_one_cache_read_and_one_write(staff_a, api_client_for, monkeypatch):
-    backend = caches["default"]
+def test_without_redis_both_limits_cost_one_cache_read_and_one_write(staff_a, api_client_for, monkeypatch):
+    backend = LocMemCache("throttle-test", {})  # a laptop's cache, whatever this run's is
+    for part in (TokenRateThrottle, IPRateThrottle):
+        monkeypatch.setattr(part, "cache", backend)
     calls: list[tuple[str, tuple[str, ...]]] = []
     depth = [0]  # locmem's get_many calls its own get: count the outer call only, as Redis would see it
     for name in ("get", "set", "get_many", "set_many", "add", "incr", "delete"):
