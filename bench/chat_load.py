@@ -244,7 +244,8 @@ def _report(result: dict, args) -> None:
               f"p99 {_percentile(latencies, 0.99):.0f} ms, max {max(latencies):.0f} ms (target p95 < 150 ms)")
     stored = result["sent"] + result["replies"]
     print(f"throughput: {result['sent'] / result['seconds']:.1f} shopper messages/s, "
-          f"{stored / result['seconds']:.1f} stored messages/s (shopper + bot)")
+          f"{stored / result['seconds']:.1f} stored messages/s (shopper + bot); the clients' think times set this "
+          "rate (a run lasts as long as its slowest client), so it is the load offered, not the server's limit")
 
 
 def _check_stored(merchant_id: int, before: int, result: dict) -> None:
