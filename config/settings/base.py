@@ -195,13 +195,9 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     # One connection pool per process, not per thread (apps/core/redis_cache.py says why).
     CACHES = {"default": {"BACKEND": "apps.core.redis_cache.SharedPoolRedisCache", "LOCATION": REDIS_URL}}
-    # The layer waits for messages with blocking Redis reads of up to 5 s; redis-py's default read
-    # timeout is also 5 s, so a socket idle that long timed out first and its consumer died.
+    # channels-redis, waiting again when its blocking read and redis-py's read timeout race (apps/core/channel_layer.py).
     CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 10}]},
-        }
+        "default": {"BACKEND": "apps.core.channel_layer.RetryingRedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
