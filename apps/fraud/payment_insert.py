@@ -35,8 +35,8 @@ def _columns(model, *, skip: tuple[str, ...] = ()) -> list:
 
 
 @cache
-def _statement(vendor_connection_alias: str, *, link: bool) -> str:
-    connection = connections[vendor_connection_alias]
+def _statement(alias: str, *, link: bool) -> str:
+    connection = connections[alias]
     quote = connection.ops.quote_name
 
     def values(fields) -> str:
